@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct kmm_machine: everything one simulated machine owns. The core parts
+ * are defined here; the platform keeps its own state behind ->plat.
+ * Nothing in the core is global: every function reaches its state from here.
+ */
+#ifndef KMM_CORE_MACHINE_H
+#define KMM_CORE_MACHINE_H
+
+#include <kmm/kmm.h>
+#include <kmm/memblock.h>
+#include <kmm/resource.h>
+
+#include "printk.h"
+#include "spinlock.h"
+
+enum kmm_zone_type {
+	KMM_ZONE_DMA,
+	KMM_ZONE_DMA32,
+	KMM_ZONE_NORMAL,
+	KMM_ZONE_HIGHMEM,
+	KMM_ZONE_MOVABLE,
+	KMM_MAX_NR_ZONES
+};
+
+/* Firmware memory map entry types, as e820's. */
+enum kmm_fw_type {
+	KMM_FW_RAM = 1,		/* usable */
+	KMM_FW_RESERVED = 2,
+	KMM_FW_ROM = 3,		/* System ROM: reported as Reserved with a child */
+};
+
+#define KMM_FW_MAX 32
+
+struct kmm_fw_entry {
+	kmm_phys_addr_t start, end;	/* [start, end) */
+	enum kmm_fw_type type;
+};
+
+struct kmm_fw_map {
+	int nr;
+	struct kmm_fw_entry e[KMM_FW_MAX];
+};
+
+/* A range of the kernel image, [start, end). */
+struct kmm_image_range {
+	kmm_phys_addr_t start, end;
+};
+
+/* The machine description a profile and the command line produce. */
+struct kmm_machine_desc {
+	const char *profile;		/* profile name */
+	const char *arch;		/* "x86_64", "i386", "arm" */
+	struct kmm_fw_map fw;		/* firmware map after mem= and memmap= */
+	struct kmm_image_range code, rodata, data, bss;
+	kmm_phys_addr_t image_reserve_end;	/* reserved: [code.start, image_reserve_end) */
+	struct kmm_image_range early_reserve[4];	/* firmware/boot areas reserved */
+	int nr_early_reserve;
+	kmm_phys_addr_t zone_limit[KMM_MAX_NR_ZONES];	/* exclusive top of each zone; 0 = absent */
+	kmm_phys_addr_t lowmem_limit;	/* above: highmem (no direct map) */
+	unsigned int max_order;		/* MAX_PAGE_ORDER */
+	unsigned int nr_cpus;
+	unsigned long vmalloc_size;	/* bytes */
+	unsigned int phys_digits;	/* hex digits of %pa: 16, or 8 on 32-bit */
+	int console_loglevel;
+	bool memblock_debug;
+};
+
+/* struct zone: spans for now; the page allocator fills in the rest. */
+struct kmm_zone {
+	const char *name;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;	/* pages from start to end, holes included */
+	unsigned long present_pages;	/* pages of RAM in the span */
+};
+
+/* pg_data_t of the single node, allocated from memblock at boot. */
+struct kmm_pglist_data {
+	struct kmm_zone node_zones[KMM_MAX_NR_ZONES];
+	unsigned long node_start_pfn;
+	unsigned long node_present_pages;
+	unsigned long node_spanned_pages;
+	int node_id;
+};
+
+struct kmm_plat;
+
+struct kmm_machine {
+	struct kmm_layout layout;	/* first: conversions read it */
+	struct kmm_machine_desc desc;
+	char cmdline[1024];
+
+	kmm_spinlock_t memblock_lock;	/* serialises the memblock API */
+	struct kmm_memblock memblock;
+	struct kmm_memblock_ctx mbc;
+	struct kmm_memblock_region mb_init_memory[KMM_INIT_MEMBLOCK_REGIONS];
+	struct kmm_memblock_region mb_init_reserved[KMM_INIT_MEMBLOCK_RESERVED_REGIONS];
+
+	struct kmm_log log;
+
+	kmm_spinlock_t resource_lock;
+	struct kmm_resource iomem_resource;
+	struct kmm_resource *fw_resources;	/* one per firmware entry, from memblock */
+	struct kmm_resource rom_resource;
+	struct kmm_resource code_resource, rodata_resource, data_resource, bss_resource;
+
+	struct kmm_pglist_data *pgdat;		/* from memblock */
+	kmm_phys_addr_t mem_map_phys;		/* where mem_map was allocated */
+	kmm_phys_addr_t mem_map_bytes;
+
+	struct kmm_plat *plat;			/* the platform's own state */
+};
+
+/* Runs the boot sequence over m->desc once the platform has mapped memory. 0 or -errno. */
+int kmm_core_boot(struct kmm_machine *m);
+
+void kmm_core_printk(struct kmm_machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+extern const char *const kmm_zone_names[KMM_MAX_NR_ZONES];
+
+#endif /* KMM_CORE_MACHINE_H */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hosted platform: what a machine owns in the host process besides the
+ * core's state (src/core/machine.h), and the functions shared by src/host.
+ */
+#ifndef KMM_HOST_H
+#define KMM_HOST_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../core/machine.h"
+
+#define KMM_NR_CPUS_MAX 64
+#define KMM_KM_MAX_IDX 16		/* kmap_local slots per CPU */
+#define KMM_VMALLOC_OFFSET (8UL << 20)	/* gap between lowmem and vmalloc */
+#define KMM_LOG_BUF_LEN_DEFAULT (128 * 1024)
+
+struct kmm_task;
+
+/* One CPU: held by at most one task at a time (see task.c). */
+struct kmm_cpu {
+	_Atomic(struct kmm_task *) owner;
+	atomic_int homed;		/* tasks whose home CPU this is */
+};
+
+struct kmm_plat {
+	int memfd;			/* physical memory, offset = phys - phys_offset */
+	uint64_t memfd_size;
+	void *window;			/* the reserved kernel virtual window */
+	size_t window_size;
+	uint64_t boot_ns;		/* CLOCK_MONOTONIC at boot */
+	char *log_buf;
+
+	struct kmm_cpu cpu[KMM_NR_CPUS_MAX];
+	unsigned int nr_cpus;
+	/* tasks waiting for a free CPU sleep here */
+	pthread_mutex_t cpu_wait_lock;
+	pthread_cond_t cpu_wait;
+	atomic_int cpu_waiters;
+	atomic_int nr_tasks;
+};
+
+/* Per-thread task state (current). */
+struct kmm_task {
+	struct kmm_machine *m;
+	int cpu;			/* CPU held, or last held; -1 before the first */
+	int home;			/* preferred CPU */
+	int hold;			/* nesting of kmm_cpu_enter/preempt_disable */
+	int preempt_count;
+};
+
+extern _Thread_local struct kmm_task kmm_cur;
+
+/* Sets the calling thread's kmm_last_error() text; returns err. */
+int kmm_set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kmm_clear_error(void);
+
+/* Fills m->desc from a command line; 0, or -EINVAL with kmm_last_error() set. */
+int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline);
+
+/* The profile table (profiles.c). */
+struct kmm_profile {
+	const char *name, *arch, *description;
+	kmm_phys_addr_t ram_base;
+	uint64_t default_mem, min_mem, max_mem;
+	bool pc_low_map;		/* x86's first MiB: real-mode RAM, EBDA, BIOS ROM */
+	kmm_phys_addr_t pci_hole_start, pci_hole_end;
+	struct kmm_image_range code, rodata, data, bss;
+	kmm_phys_addr_t image_reserve_end;
+	struct kmm_image_range early_reserve[2];
+	int nr_early_reserve;
+	kmm_phys_addr_t dma_limit, dma32_limit;
+	bool highmem;			/* 3G/1G split: lowmem ends at 1G - vmalloc */
+	unsigned int max_order;
+	unsigned int nr_cpus;
+	uint64_t vmalloc_default;
+	unsigned int phys_digits;
+};
+
+extern const struct kmm_profile kmm_profiles[];
+extern const unsigned int kmm_nr_profiles;
+const struct kmm_profile *kmm_profile_find(const char *name);
+
+/* Reserves the window, creates the memfd and maps lowmem (machine.c). */
+int kmm_host_map_memory(struct kmm_machine *m);
+void kmm_host_unmap_memory(struct kmm_machine *m);
+
+/* task.c */
+void kmm_cpus_init(struct kmm_machine *m);
+void kmm_cpus_destroy(struct kmm_machine *m);
+
+#endif /* KMM_HOST_H */

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Booting and tearing down a hosted machine, and the platform functions of
+ * include/kmm/platform.h.
+ *
+ * Memory: physical memory is a memfd (file offset = phys - PHYS_OFFSET),
+ * sparse, so only touched frames cost host memory. The kernel's virtual
+ * space is one window reserved PROT_NONE; lowmem is mapped at its start
+ * (PAGE_OFFSET, aligned to 1 GiB) in a single mapping, then come an 8 MiB
+ * gap, the vmalloc area, a two-page gap, the PKMAP window and the fixmap
+ * slots for kmap_local, as on i386:
+ *
+ *   PAGE_OFFSET  lowmem (direct map) | 8M | VMALLOC_START .. VMALLOC_END |
+ *   2 pages | PKMAP_BASE (LAST_PKMAP pages) | page | FIXADDR_START .. FIXADDR_TOP | guard
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+#define WINDOW_ALIGN (1UL << 30)
+
+static _Thread_local char last_error[512];
+
+int kmm_set_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void kmm_clear_error(void)
+{
+	last_error[0] = '\0';
+}
+
+const char *kmm_last_error(void)
+{
+	return last_error;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t kmm_plat_clock_ns(struct kmm_machine *m)
+{
+	return mono_ns() - m->plat->boot_ns;
+}
+
+void kmm_plat_console_write(struct kmm_machine *m, const char *s, size_t len)
+{
+	(void)m;
+	while (len) {
+		ssize_t n = write(STDERR_FILENO, s, len);
+
+		if (n <= 0 && errno != EINTR)
+			return;
+		if (n > 0) {
+			s += n;
+			len -= (size_t)n;
+		}
+	}
+}
+
+void kmm_plat_cpu_relax(void)
+{
+	sched_yield();
+}
+
+static kmm_phys_addr_t ram_end(const struct kmm_fw_map *fw)
+{
+	kmm_phys_addr_t end = 0;
+
+	for (int i = 0; i < fw->nr; i++)
+		if (fw->e[i].type == KMM_FW_RAM && fw->e[i].end > end)
+			end = fw->e[i].end;
+	return end;
+}
+
+static kmm_phys_addr_t ram_start(const struct kmm_fw_map *fw)
+{
+	for (int i = 0; i < fw->nr; i++)
+		if (fw->e[i].type == KMM_FW_RAM)
+			return fw->e[i].start & KMM_PAGE_MASK;
+	return 0;
+}
+
+int kmm_host_map_memory(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+	struct kmm_layout *l = &m->layout;
+	const struct kmm_machine_desc *d = &m->desc;
+	kmm_phys_addr_t phys0 = ram_start(&d->fw), end = ram_end(&d->fw);
+	kmm_phys_addr_t low_end = end < d->lowmem_limit ? end : d->lowmem_limit;
+	size_t low_bytes = (size_t)(low_end - phys0);
+	size_t pkmap = d->zone_limit[KMM_ZONE_HIGHMEM] ? 1024 : 0;
+	size_t fix_pages = (size_t)KMM_KM_MAX_IDX * d->nr_cpus;
+	size_t span = low_bytes + KMM_VMALLOC_OFFSET + d->vmalloc_size +
+		      (2 + pkmap + 1 + fix_pages + 1) * KMM_PAGE_SIZE;
+	uintptr_t base;
+	char *raw;
+
+	p->memfd = memfd_create("kmm-ram", MFD_CLOEXEC);
+	if (p->memfd < 0)
+		return kmm_set_error(-errno, "memfd_create: %s", strerror(errno));
+	p->memfd_size = end - phys0;
+	if (ftruncate(p->memfd, (off_t)p->memfd_size))
+		return kmm_set_error(-errno, "ftruncate of %llu bytes of RAM: %s",
+				     (unsigned long long)p->memfd_size, strerror(errno));
+	raw = mmap(NULL, span + WINDOW_ALIGN, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return kmm_set_error(-errno, "reserving a %zu MiB kernel window: %s", span >> 20,
+				     strerror(errno));
+	/* keep only an aligned window, so virtual and physical alignment agree */
+	base = ((uintptr_t)raw + WINDOW_ALIGN - 1) & ~(WINDOW_ALIGN - 1);
+	if (base > (uintptr_t)raw)
+		munmap(raw, base - (uintptr_t)raw);
+	munmap((void *)(base + span), (uintptr_t)raw + span + WINDOW_ALIGN - (base + span));
+	p->window = (void *)base;
+	p->window_size = span;
+	if (mmap(p->window, low_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 p->memfd, 0) == MAP_FAILED)
+		return kmm_set_error(-errno, "mapping %zu MiB of lowmem: %s", low_bytes >> 20,
+				     strerror(errno));
+
+	l->page_offset = base;
+	l->phys_offset = phys0;
+	l->high_memory = base + low_bytes;
+	l->vmalloc_start = l->high_memory + KMM_VMALLOC_OFFSET;
+	l->vmalloc_end = l->vmalloc_start + d->vmalloc_size;
+	l->pkmap_base = l->vmalloc_end + 2 * KMM_PAGE_SIZE;
+	l->last_pkmap = (unsigned int)pkmap;
+	l->fixaddr_start = l->pkmap_base + (pkmap + 1) * KMM_PAGE_SIZE;
+	l->fixaddr_top = l->fixaddr_start + fix_pages * KMM_PAGE_SIZE;
+	return 0;
+}
+
+void kmm_host_unmap_memory(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+
+	if (p->window)
+		munmap(p->window, p->window_size);
+	if (p->memfd >= 0)
+		close(p->memfd);
+}
+
+static void machine_free(struct kmm_machine *m)
+{
+	kmm_host_unmap_memory(m);
+	kmm_cpus_destroy(m);
+	free(m->plat->log_buf);
+	free(m->plat);
+	free(m);
+}
+
+struct kmm_machine *kmm_boot(const char *cmdline)
+{
+	struct kmm_machine *m;
+	int ret;
+
+	kmm_clear_error();
+	if (kmm_cur.m) {
+		kmm_set_error(-EBUSY, "kmm_boot: the calling thread is attached to another machine");
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m || !(m->plat = calloc(1, sizeof(*m->plat)))) {
+		free(m);
+		kmm_set_error(-ENOMEM, "kmm_boot: out of host memory");
+		return NULL;
+	}
+	m->plat->memfd = -1;
+	m->plat->boot_ns = mono_ns();
+	if (kmm_cmdline_parse(m, cmdline)) {
+		free(m->plat);
+		free(m);
+		return NULL;
+	}
+	kmm_cpus_init(m);
+	m->plat->log_buf = malloc(KMM_LOG_BUF_LEN_DEFAULT);
+	if (!m->plat->log_buf) {
+		kmm_set_error(-ENOMEM, "kmm_boot: out of host memory");
+		machine_free(m);
+		return NULL;
+	}
+	kmm_log_init(&m->log, m->plat->log_buf, KMM_LOG_BUF_LEN_DEFAULT);
+	m->log.console_loglevel = m->desc.console_loglevel;
+	if (kmm_host_map_memory(m)) {
+		machine_free(m);
+		return NULL;
+	}
+	ret = kmm_core_boot(m);
+	if (ret) {
+		kmm_set_error(ret, "kmm_boot: boot failed (%s): see the kernel log", strerror(-ret));
+		machine_free(m);
+		return NULL;
+	}
+	kmm_thread_attach(m);
+	return m;
+}
+
+void kmm_shutdown(struct kmm_machine *m)
+{
+	int others;
+
+	if (!m)
+		return;
+	if (kmm_cur.m == m)
+		kmm_thread_detach();
+	others = atomic_load(&m->plat->nr_tasks);
+	if (others)
+		fprintf(stderr, "kmm_shutdown: %d task(s) still attached to the machine\n", others);
+	machine_free(m);
+}
+
+const char *kmm_cmdline(struct kmm_machine *m)
+{
+	return m->cmdline;
+}
+
+const char *kmm_profile_name(struct kmm_machine *m)
+{
+	return m->desc.profile;
+}
+
+const struct kmm_layout *kmm_layout(struct kmm_machine *m)
+{
+	return &m->layout;
+}
+
+void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page)
+{
+	unsigned long pfn = kmm_page_to_pfn(&m->layout, page);
+
+	if (pfn < m->layout.max_low_pfn)
+		return kmm_va(&m->layout, (kmm_phys_addr_t)pfn << KMM_PAGE_SHIFT);
+	return page->virtual;
+}
+
+void kmm_printk(struct kmm_machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kmm_vprintk(m, &m->log, fmt, ap);
+	va_end(ap);
+}

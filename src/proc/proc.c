@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm_proc_read/write: the table of files a machine shows, by path.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "seq.h"
+
+static void cmdline_show(struct kmm_machine *m, struct kmm_seq *s)
+{
+	kmm_seq_printf(s, "%s\n", m->cmdline);
+}
+
+static const struct kmm_proc_file files[] = {
+	{ "/proc/cmdline", cmdline_show, NULL },
+	{ "/proc/iomem", kmm_proc_iomem_show, NULL },
+	{ "/proc/sys/kernel/printk", kmm_proc_printk_show, kmm_proc_printk_write },
+	{ "/sys/kernel/debug/memblock/memory", kmm_proc_memblock_memory_show, NULL },
+	{ "/sys/kernel/debug/memblock/reserved", kmm_proc_memblock_reserved_show, NULL },
+	{ "/dev/kmsg", kmm_proc_kmsg_show, NULL },
+};
+
+static const struct kmm_proc_file *find(const char *path)
+{
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!strcmp(files[i].path, path))
+			return &files[i];
+	return NULL;
+}
+
+long kmm_proc_read(struct kmm_machine *m, const char *path, char *buf, size_t len)
+{
+	const struct kmm_proc_file *f;
+	struct kmm_seq s = { buf, len, 0 };
+
+	if (!m || !path || (!buf && len))
+		return -EINVAL;
+	f = find(path);
+	if (!f)
+		return -ENOENT;
+	if (len)
+		buf[0] = '\0';
+	f->show(m, &s);
+	return (long)s.len;
+}
+
+int kmm_proc_write(struct kmm_machine *m, const char *path, const char *value)
+{
+	const struct kmm_proc_file *f;
+
+	if (!m || !path || !value)
+		return -EINVAL;
+	f = find(path);
+	if (!f)
+		return -ENOENT;
+	if (!f->write)
+		return -EACCES;
+	return f->write(m, value);
+}
+
+long kmm_proc_list(struct kmm_machine *m, char *buf, size_t len)
+{
+	struct kmm_seq s = { buf, len, 0 };
+
+	if (!m || (!buf && len))
+		return -EINVAL;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		kmm_seq_printf(&s, "%s%s\n", files[i].path, files[i].write ? " (writable)" : "");
+	return (long)s.len;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * seq_file for renderers: appends formatted text to a caller buffer,
+ * truncating but counting the full length, so kmm_proc_read() can return
+ * what snprintf would.
+ */
+#ifndef KMM_PROC_SEQ_H
+#define KMM_PROC_SEQ_H
+
+#include "../core/machine.h"
+
+struct kmm_seq {
+	char *buf;
+	size_t size;
+	size_t len;	/* full length of the output so far */
+};
+
+void kmm_seq_printf(struct kmm_seq *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kmm_seq_putc(struct kmm_seq *s, char c);
+void kmm_seq_puts(struct kmm_seq *s, const char *str);
+
+/* One /proc, /sys or /dev file. */
+struct kmm_proc_file {
+	const char *path;
+	void (*show)(struct kmm_machine *m, struct kmm_seq *s);
+	int (*write)(struct kmm_machine *m, const char *value);	/* NULL: read-only */
+};
+
+void kmm_proc_iomem_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_memblock_memory_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_memblock_reserved_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_kmsg_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_printk_show(struct kmm_machine *m, struct kmm_seq *s);
+int kmm_proc_printk_write(struct kmm_machine *m, const char *value);
+
+#endif /* KMM_PROC_SEQ_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KMM_CLI_H
+#define KMM_CLI_H
+
+#include <stdio.h>
+
+#include <kmm/kmm.h>
+
+#define CLI_MAX_ARGS 64
+
+/* A shell command: returns 0 on success, 1 on failure (message on stderr). */
+struct cli_command {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(struct kmm_machine *m, int argc, char **argv);
+};
+
+extern const struct cli_command cli_commands[];
+const struct cli_command *cli_find_command(const char *name);
+
+/* Splits one command into words (quotes group, '>' is a word); -1 on a syntax error. */
+int cli_split(char *line, char **argv, int max);
+/* Runs the commands of text (';' or newline separated); returns how many failed. */
+int cli_run_text(struct kmm_machine *m, const char *text, const char *origin);
+/* Runs commands from a stream, with a prompt when interactive. */
+int cli_run_stream(struct kmm_machine *m, FILE *f, const char *origin, int interactive);
+
+/* Subcommands (a first word that is not a script): kmm profiles ... */
+int cli_profiles(int argc, char **argv);
+
+#endif

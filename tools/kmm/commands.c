@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shell's commands. Each reads or writes the machine through the public
+ * API only (kmm_proc_read/kmm_proc_write), as a program on a real machine
+ * goes through /proc.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Reads a whole file, growing the buffer to the length kmm_proc_read reports. */
+static char *read_file(struct kmm_machine *m, const char *path, long *len)
+{
+	size_t cap = 4096;
+	char *buf = NULL;
+
+	for (;;) {
+		char *nbuf = realloc(buf, cap);
+
+		if (!nbuf) {
+			free(buf);
+			*len = -ENOMEM;
+			return NULL;
+		}
+		buf = nbuf;
+		*len = kmm_proc_read(m, path, buf, cap);
+		if (*len < 0) {
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)*len < cap)
+			return buf;
+		cap = (size_t)*len + 1;
+	}
+}
+
+static int cmd_cat(struct kmm_machine *m, int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "cat: usage: cat PATH...\n");
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		long len;
+		char *buf = read_file(m, argv[i], &len);
+
+		if (!buf) {
+			fprintf(stderr, "cat: %s: %s\n", argv[i], strerror((int)-len));
+			failed = 1;
+			continue;
+		}
+		fwrite(buf, 1, (size_t)len, stdout);
+		free(buf);
+	}
+	return failed;
+}
+
+static int cmd_echo(struct kmm_machine *m, int argc, char **argv)
+{
+	char value[1024] = "";
+	size_t used = 0;
+	int i, ret;
+
+	for (i = 1; i < argc && strcmp(argv[i], ">"); i++) {
+		int n = snprintf(value + used, sizeof(value) - used, "%s%s", used ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(value) - used) {
+			fprintf(stderr, "echo: value too long\n");
+			return 1;
+		}
+		used += (size_t)n;
+	}
+	if (i == argc) {
+		/* no redirection: print, as echo does */
+		puts(value);
+		return 0;
+	}
+	if (i + 2 != argc) {
+		fprintf(stderr, "echo: usage: echo VALUE > PATH\n");
+		return 1;
+	}
+	ret = kmm_proc_write(m, argv[i + 1], value);
+	if (ret) {
+		fprintf(stderr, "echo: write error: %s: %s\n", argv[i + 1], strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+/* dmesg reads /dev/kmsg, as util-linux's does: "PRIO,SEQ,USEC,-;TEXT". */
+static int cmd_dmesg(struct kmm_machine *m, int argc, char **argv)
+{
+	long len;
+	char *buf, *line, *save = NULL;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "dmesg: usage: dmesg\n");
+		return 1;
+	}
+	buf = read_file(m, "/dev/kmsg", &len);
+	if (!buf) {
+		fprintf(stderr, "dmesg: %s\n", strerror((int)-len));
+		return 1;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long usec = 0;
+		char *text = strchr(line, ';');
+
+		if (!text || sscanf(line, "%*d,%*u,%llu", &usec) != 1)
+			continue;
+		printf("[%5llu.%06llu] ", usec / 1000000, usec % 1000000);
+		for (text++; *text; text++) {
+			unsigned int c;
+
+			if (text[0] == '\\' && text[1] == 'x' && sscanf(text + 2, "%2x", &c) == 1) {
+				putchar((int)c);
+				text += 3;
+			} else {
+				putchar(*text);
+			}
+		}
+		putchar('\n');
+	}
+	free(buf);
+	return 0;
+}
+
+static int cmd_ls(struct kmm_machine *m, int argc, char **argv)
+{
+	long len;
+	char *buf;
+
+	(void)argc;
+	(void)argv;
+	len = kmm_proc_list(m, NULL, 0);
+	buf = malloc((size_t)len + 1);
+	if (!buf)
+		return 1;
+	kmm_proc_list(m, buf, (size_t)len + 1);
+	fputs(buf, stdout);
+	free(buf);
+	return 0;
+}
+
+static int cmd_help(struct kmm_machine *m, int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+	{ "cat", "cat PATH...", "print a /proc, /sys or /dev file of the machine", cmd_cat },
+	{ "echo", "echo VALUE > PATH", "write VALUE to a sysctl or control file (without '>': print VALUE)", cmd_echo },
+	{ "dmesg", "dmesg", "print the kernel log", cmd_dmesg },
+	{ "ls", "ls", "list the files cat and echo know", cmd_ls },
+	{ "help", "help [COMMAND]", "list the commands, or describe one", cmd_help },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cli_command *cli_find_command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static int cmd_help(struct kmm_machine *m, int argc, char **argv)
+{
+	(void)m;
+	if (argc > 1) {
+		const struct cli_command *c = cli_find_command(argv[1]);
+
+		if (!c) {
+			fprintf(stderr, "help: %s: unknown command\n", argv[1]);
+			return 1;
+		}
+		printf("%s\n    %s\n", c->usage, c->help);
+		return 0;
+	}
+	printf("Commands (separate them with ';' or newlines; sizes as the kernel reads them, e.g. 8M):\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		printf("  %-22s %s\n", c->usage, c->help);
+	return 0;
+}
