@@ -137,6 +137,16 @@ static inline void kunit_skip_suite(const char *why)
 	kunit_suite_skipped = 1;
 }
 
+/* Runs one case; its own frame, so setjmp clobbers nothing of the caller's. */
+static inline int kunit_run_case(const struct kunit_case *c)
+{
+	struct kunit test = { .name = c->name };
+
+	if (!setjmp(test.abort))
+		c->run(&test);
+	return test.failed;
+}
+
 static inline int kunit_run_suite(const char *suite, struct kunit_case *cases,
 				  int (*init)(void))
 {
@@ -155,13 +165,11 @@ static inline int kunit_run_suite(const char *suite, struct kunit_case *cases,
 		return 77;
 	}
 	for (int i = 0; i < n; i++) {
-		struct kunit test = { .name = cases[i].name };
+		int f = kunit_run_case(&cases[i]);
 
-		if (!setjmp(test.abort))
-			cases[i].run(&test);
-		printf("    %s %d %s\n", test.failed ? "not ok" : "ok", i + 1, cases[i].name);
+		printf("    %s %d %s\n", f ? "not ok" : "ok", i + 1, cases[i].name);
 		fflush(stdout);
-		failed += !!test.failed;
+		failed += !!f;
 	}
 	printf("# %s: pass:%d fail:%d skip:0 total:%d\n", suite, n - failed, failed, n);
 	printf("%s 1 %s\n", failed ? "not ok" : "ok", suite);

@@ -23,3 +23,6 @@ foreach(src ${KMM_SH_TESTS})
   string(REGEX REPLACE "\\.sh$" "" name ${src})
   kmm_script_test(${name} LABELS script)
 endforeach()
+
+# Kernel-style code sees the Linux-named facade, as a client would build it.
+target_include_directories(test_facade PRIVATE ${CMAKE_SOURCE_DIR}/include/kmm-linux)

@@ -54,8 +54,9 @@ static void emit_number(struct out *o, uintmax_t v, bool neg, unsigned base, boo
 		prefix[nprefix++] = '0';
 		prefix[nprefix++] = upper ? 'X' : 'x';
 	}
+	/* '#' with o: one leading zero, unless the precision already gives one */
 	if ((flags & F_ALT) && base == 8 && (n == 0 || tmp[n - 1] != '0') && prec <= n)
-		prec = n + 1;
+		tmp[n++] = '0';
 	zeros = prec > n ? prec - n : 0;
 	if (prec < 0 && (flags & F_ZERO) && !(flags & F_LEFT))
 		zeros = width - n - nprefix > 0 ? width - n - nprefix : 0;

@@ -93,12 +93,10 @@ static kmm_phys_addr_t ram_end(const struct kmm_fw_map *fw)
 	return end;
 }
 
+/* PHYS_OFFSET: where the physical map starts (0 on PCs, SDRAM's base on ARM boards). */
 static kmm_phys_addr_t ram_start(const struct kmm_fw_map *fw)
 {
-	for (int i = 0; i < fw->nr; i++)
-		if (fw->e[i].type == KMM_FW_RAM)
-			return fw->e[i].start & KMM_PAGE_MASK;
-	return 0;
+	return fw->nr ? fw->e[0].start & KMM_PAGE_MASK : 0;
 }
 
 int kmm_host_map_memory(struct kmm_machine *m)
