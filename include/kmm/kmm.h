@@ -15,6 +15,9 @@
 #include <kmm/memblock.h>
 #include <kmm/page.h>
 
+/* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 #define KMM_VERSION_MAJOR 0
 #define KMM_VERSION_MINOR 1
 #define KMM_VERSION_PATCH 0
@@ -153,5 +156,7 @@ void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page);
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC visibility pop
 
 #endif /* KMM_KMM_H */

@@ -19,6 +19,9 @@
 
 #include <kmm/types.h>
 
+/* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 enum kmm_memblock_flags {
 	KMM_MEMBLOCK_NONE = 0x0,	/* no special request */
 	KMM_MEMBLOCK_HOTPLUG = 0x1,	/* hotpluggable region */
@@ -189,5 +192,7 @@ void *kmm_memblock_alloc_node(struct kmm_machine *m, kmm_phys_addr_t size,
 void *kmm_alloc_bootmem(struct kmm_machine *m, unsigned long size);
 void *kmm_alloc_bootmem_pages(struct kmm_machine *m, unsigned long size);
 void *kmm_alloc_bootmem_low_pages(struct kmm_machine *m, unsigned long size);
+
+#pragma GCC visibility pop
 
 #endif /* KMM_MEMBLOCK_H */

@@ -9,6 +9,9 @@
 
 #include <kmm/types.h>
 
+/* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 struct kmm_page {
 	unsigned long flags;		/* PG_* bits, zone number in the top bits */
 	struct kmm_list_head lru;	/* free list or owner's list */
@@ -45,5 +48,7 @@ static inline bool kmm_PageReserved(const struct kmm_page *p)
 {
 	return p->flags & (1UL << KMM_PG_reserved);
 }
+
+#pragma GCC visibility pop
 
 #endif /* KMM_PAGE_H */

@@ -16,6 +16,7 @@
 
 #include <kmm/types.h>
 
+
 /* Monotonic nanoseconds since the machine booted (printk timestamps). */
 uint64_t kmm_plat_clock_ns(struct kmm_machine *m);
 

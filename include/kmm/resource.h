@@ -9,6 +9,9 @@
 
 #include <kmm/types.h>
 
+/* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef uint64_t kmm_resource_size_t;
 
 struct kmm_resource {
@@ -50,5 +53,7 @@ struct kmm_resource *kmm_resource_next(struct kmm_resource *root, struct kmm_res
 				       int *depth);
 /* Integrity walker: count of children outside their parent, unsorted or overlapping. */
 int kmm_resource_check(const struct kmm_resource *root);
+
+#pragma GCC visibility pop
 
 #endif /* KMM_RESOURCE_H */

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 /* Physical addresses are 64-bit on every profile (as CONFIG_PHYS_ADDR_T_64BIT). */
 typedef uint64_t kmm_phys_addr_t;
 #define KMM_PHYS_ADDR_MAX (~(kmm_phys_addr_t)0)
@@ -30,5 +33,7 @@ struct kmm_machine;
 struct kmm_list_head {
 	struct kmm_list_head *next, *prev;
 };
+
+#pragma GCC visibility pop
 
 #endif /* KMM_TYPES_H */

@@ -56,8 +56,11 @@ int kmm_insert_resource(struct kmm_resource *parent, struct kmm_resource *new)
 			return 0;
 		if (first == parent)
 			return -16;
-		if (first->start == new->start && first->end == new->end)
+		if (first == new)	/* duplicated insertion */
 			return -16;
+		/* an identical range goes above the existing one, as in the kernel */
+		if (first->start == new->start && first->end == new->end)
+			break;
 		/* descend into a resource that contains new entirely */
 		if (first->start <= new->start && first->end >= new->end)
 			continue;
