@@ -27,7 +27,7 @@ static void *__init setup_table(size_t entries)
 
 static void kernel_style_memblock(struct kunit *test)
 {
-	struct kmm_machine *m = kmm_boot("quiet");
+	struct kmm_machine *m = kmm_boot("quiet kmm.stop_at=memblock");
 	struct memblock_region *r;
 	phys_addr_t total = 0;
 	unsigned long before;

@@ -273,11 +273,11 @@ static void checker_finds_corruption(struct kunit *test)
 	KUNIT_EXPECT_GE(test, kmm_memblock_core_check(&ctx), 2);
 }
 
-/* ---- on a booted machine ---- */
+/* ---- on a machine stopped at memblock (before the page allocator runs) ---- */
 
 static void machine_alloc_free_returns_to_boot_state(struct kunit *test)
 {
-	struct kmm_machine *m = kmm_boot("quiet");
+	struct kmm_machine *m = kmm_boot("quiet kmm.stop_at=memblock");
 	struct kmm_memblock *b;
 	unsigned long cnt;
 	kmm_phys_addr_t total, pa;
@@ -305,7 +305,7 @@ static void machine_alloc_free_returns_to_boot_state(struct kunit *test)
 
 static void machine_exhaustion_reports_and_changes_nothing(struct kunit *test)
 {
-	struct kmm_machine *m = kmm_boot("quiet");
+	struct kmm_machine *m = kmm_boot("quiet kmm.stop_at=memblock");
 	static char log[1 << 16];
 	struct kmm_memblock *b;
 	unsigned long cnt;
@@ -328,7 +328,7 @@ static void machine_exhaustion_reports_and_changes_nothing(struct kunit *test)
 
 static void machine_bottom_up_and_limits(struct kunit *test)
 {
-	struct kmm_machine *m = kmm_boot("quiet");
+	struct kmm_machine *m = kmm_boot("quiet kmm.stop_at=memblock");
 	kmm_phys_addr_t pa, img_end = 0x03c58000;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
@@ -347,6 +347,36 @@ static void machine_bottom_up_and_limits(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/* After the handover, memblock_alloc warns once and the page allocator serves it. */
+static void machine_late_alloc_uses_the_page_allocator(struct kunit *test)
+{
+	static char log[1 << 17];
+	struct kmm_machine *m = kmm_boot("quiet");
+	unsigned long cnt, free;
+	unsigned char *p, *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	cnt = kmm_memblock(m)->reserved.cnt;
+	kmm_quiesce(m);
+	free = kmm_nr_free_pages(m);
+	p = kmm_memblock_alloc(m, 3 * KiB, KMM_PAGE_SIZE);
+	q = kmm_memblock_alloc(m, 10 * KiB, KMM_PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, p[0] | p[3 * KiB - 1] | q[10 * KiB - 1], 0);
+	KUNIT_EXPECT_EQ(test, kmm_memblock(m)->reserved.cnt, cnt);
+	kmm_proc_read(m, "/dev/kmsg", log, sizeof(log));
+	KUNIT_EXPECT_STRSTR(test, log, "WARNING: CPU: ");
+	KUNIT_EXPECT_STRSTR(test, log, "at mm/memblock.c:1459 memblock_alloc_range_nid");
+	KUNIT_EXPECT_EQ(test, strstr(strstr(log, "mm/memblock.c:1459") + 1, "mm/memblock.c:1459"), NULL);
+	kmm_memblock_free(m, p, 3 * KiB);
+	kmm_memblock_free(m, q, 10 * KiB);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
+	kmm_shutdown(m);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(add_merges_adjacent_and_overlapping),
 	KUNIT_CASE(different_flags_do_not_merge),
@@ -362,6 +392,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(machine_alloc_free_returns_to_boot_state),
 	KUNIT_CASE(machine_exhaustion_reports_and_changes_nothing),
 	KUNIT_CASE(machine_bottom_up_and_limits),
+	KUNIT_CASE(machine_late_alloc_uses_the_page_allocator),
 	{ 0 },
 };
 

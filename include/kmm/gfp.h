@@ -64,7 +64,7 @@ _Static_assert(KMM_GFP_ATOMIC == 0x820, "GFP_ATOMIC is 0x820");
 _Static_assert(KMM_GFP_HIGHUSER_MOVABLE == 0x100cca, "GFP_HIGHUSER_MOVABLE is 0x100cca");
 _Static_assert(KMM_GFP_TRANSHUGE == 0x1c24ca, "GFP_TRANSHUGE is 0x1c24ca");
 
-/* Migrate types, in the kernel's order (the /proc names are kmm_migratetype_names). */
+/* Migrate types, in the kernel's order (/proc/pagetypeinfo names them Unmovable, Movable, ...). */
 enum kmm_migratetype {
 	KMM_MIGRATE_UNMOVABLE,
 	KMM_MIGRATE_MOVABLE,

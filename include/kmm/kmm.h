@@ -14,6 +14,8 @@
 #include <kmm/types.h>
 #include <kmm/memblock.h>
 #include <kmm/page.h>
+#include <kmm/gfp.h>
+#include <kmm/page_alloc.h>
 
 /* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
 #pragma GCC visibility push(default)

@@ -26,18 +26,35 @@ struct kmm_page {
 _Static_assert(sizeof(struct kmm_page) == 64 || sizeof(void *) != 8,
 	       "struct page is 64 bytes on 64-bit hosts");
 
-/* Page flags (bit numbers), as enum pageflags. */
+/* Page flags (bit numbers), as enum pageflags; kmm keeps the ones its layers use. */
 enum kmm_pageflags {
 	KMM_PG_locked,
-	KMM_PG_reserved,
-	KMM_PG_head,
-	KMM_PG_highmem_frame,	/* frame above max_low_pfn (no permanent mapping) */
-	KMM_PG_nr_flags,
+	KMM_PG_referenced,
+	KMM_PG_uptodate,
+	KMM_PG_dirty,
+	KMM_PG_lru,
+	KMM_PG_head,		/* first page of a compound page */
+	KMM_PG_active,
+	KMM_PG_reserved,	/* never given to the page allocator (memblock reserved, holes) */
+	KMM_PG_private,
+	KMM_PG_reclaim,
+	KMM_PG_slab,
+	KMM_PG_buddy,		/* free, in a buddy list; private holds the order (a page type in Linux) */
+	KMM_PG_reported,	/* free and handed back to the host (free page reporting) */
+	KMM_NR_PAGEFLAGS
 };
 
-/* The zone index lives in the top bits of flags, as ZONES_PGSHIFT. */
+/*
+ * Fields packed in flags above the flag bits: the zone in the top bits (as
+ * ZONES_PGSHIFT), the order of a compound page in its first tail page (as
+ * folio->_flags_1), and the order a block was allocated with in its first
+ * page, which lets a free with the wrong order be caught and reported.
+ */
 #define KMM_ZONES_SHIFT 3
 #define KMM_ZONES_PGSHIFT (sizeof(unsigned long) * 8 - KMM_ZONES_SHIFT)
+#define KMM_PAGE_FOLIO_ORDER_SHIFT 32
+#define KMM_PAGE_ALLOC_ORDER_SHIFT 40
+#define KMM_PAGE_ORDER_FIELD_MASK 0xffUL
 
 static inline unsigned int kmm_page_zonenum(const struct kmm_page *p)
 {

@@ -29,4 +29,43 @@ void kmm_plat_console_write(struct kmm_machine *m, const char *s, size_t len);
 /* Called while spinning on a contended core spinlock: pause or yield. */
 void kmm_plat_cpu_relax(void);
 
+/*
+ * Enters the kernel: the calling task takes a CPU (or keeps the one it
+ * holds; calls nest) and the CPU's number is returned. Per-CPU data of that
+ * CPU is the caller's until the matching kmm_plat_cpu_put(). A thread that
+ * is not attached to any machine is attached to m; -1 if it is attached to
+ * another machine.
+ */
+int kmm_plat_cpu_get(struct kmm_machine *m);
+void kmm_plat_cpu_put(struct kmm_machine *m);
+
+/* The CPU the calling task holds, or last held (smp_processor_id()); 0 if none. */
+int kmm_plat_cpu_id(struct kmm_machine *m);
+
+/* True when the calling task may not sleep (preempt_count raised). */
+bool kmm_plat_in_atomic(struct kmm_machine *m);
+
+/*
+ * Runs fn once for every CPU, holding that CPU while it runs (as work queued
+ * on each CPU in Linux): drain_all_pages(). May sleep; a CPU the caller
+ * holds is released meanwhile and taken again afterwards. The caller must
+ * hold no core spinlock.
+ */
+void kmm_plat_on_each_cpu(struct kmm_machine *m,
+			  void (*fn)(struct kmm_machine *m, int cpu, void *arg), void *arg);
+
+/* Sleeps ns nanoseconds; the CPU the task holds is free for others meanwhile. */
+void kmm_plat_sleep(struct kmm_machine *m, uint64_t ns);
+
+/* The calling task's name and pid, for reports ("in process %s"). */
+const char *kmm_plat_task_comm(struct kmm_machine *m);
+int kmm_plat_task_pid(struct kmm_machine *m);
+
+/*
+ * Gives the frames [phys, phys + len) back to the host (free page reporting):
+ * they read as zero afterwards and cost nothing until written. 0 or -errno.
+ * Called without core spinlocks held; may sleep.
+ */
+int kmm_plat_discard(struct kmm_machine *m, kmm_phys_addr_t phys, uint64_t len);
+
 #endif /* KMM_PLATFORM_H */

@@ -12,9 +12,7 @@
  *
  * The platform has already mapped lowmem at layout.page_offset.
  */
-#include "machine.h"
-
-#include "lib.h"
+#include "internal.h"
 
 const char *const kmm_zone_names[KMM_MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "HighMem", "Movable",
@@ -188,6 +186,7 @@ int kmm_core_boot(struct kmm_machine *m)
 	struct kmm_memblock_ctx *c = &m->mbc;
 	unsigned long start_pfn, end_pfn, map_start, map_end, max_order_pages;
 	void *map;
+	int ret;
 
 	kmm_core_printk(m, KMM_KERN_NOTICE "kmm version " KMM_VERSION " (profile %s, %s)\n",
 			d->profile, d->arch);
@@ -239,6 +238,13 @@ int kmm_core_boot(struct kmm_machine *m)
 					       0, false, false);
 	if (!m->pgdat)
 		return -12;
+	setup_zones(m, start_pfn, end_pfn);
+	/* the zones' pageblock maps and per-CPU sets sit beside pg_data_t */
+	if (!d->stop_at_memblock) {
+		ret = kmm_mm_alloc_zone_structures(m);
+		if (ret)
+			return ret;
+	}
 
 	/* FLATMEM's alloc_node_mem_map(): mem_map spans whole MAX_ORDER blocks */
 	max_order_pages = 1UL << d->max_order;
@@ -260,6 +266,20 @@ int kmm_core_boot(struct kmm_machine *m)
 	m->layout.max_pfn = end_pfn;
 	m->layout.max_low_pfn = (unsigned long)(m->memblock.current_limit >> KMM_PAGE_SHIFT);
 
-	setup_zones(m, start_pfn, end_pfn);
+	if (d->stop_at_memblock) {
+		kmm_core_printk(m, KMM_KERN_NOTICE "kmm: boot stopped at memblock (kmm.stop_at=memblock): no page allocator\n");
+		return 0;
+	}
+	m->fail_page_alloc = d->fail_page_alloc;
+	ret = kmm_mm_init(m);
+	if (ret)
+		return ret;
+	if (d->min_free_kbytes >= 0) {
+		m->min_free_kbytes = m->user_min_free_kbytes = d->min_free_kbytes;
+		kmm_setup_per_zone_wmarks(m);
+	}
+	m->page_reporting_order = d->page_reporting_order >= 0 ? (unsigned long)d->page_reporting_order
+							       : m->pageblock_order;
+	m->page_reporting_enabled = true;
 	return 0;
 }

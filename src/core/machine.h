@@ -11,6 +11,7 @@
 #include <kmm/memblock.h>
 #include <kmm/resource.h>
 
+#include "mmzone.h"
 #include "printk.h"
 #include "spinlock.h"
 
@@ -47,6 +48,20 @@ struct kmm_image_range {
 	kmm_phys_addr_t start, end;
 };
 
+/* fail_page_alloc and friends (struct fault_attr) */
+struct kmm_fault_attr {
+	unsigned long probability;	/* percent, 0..100 */
+	unsigned long interval;		/* fail every interval-th eligible call */
+	long times;			/* failures left; -1: no limit */
+	long space;			/* bytes to let pass before failing */
+	unsigned long verbose;		/* 0: quiet, 1: one line, 2: line and stack */
+	bool ignore_gfp_reclaim;	/* ignore-gfp-wait: spare allocations that may sleep */
+	bool ignore_gfp_highmem;
+	unsigned int min_order;
+	unsigned long count;		/* eligible calls seen */
+	uint64_t rnd;			/* PRNG state */
+};
+
 /* The machine description a profile and the command line produce. */
 struct kmm_machine_desc {
 	const char *profile;		/* profile name */
@@ -64,22 +79,21 @@ struct kmm_machine_desc {
 	unsigned int phys_digits;	/* hex digits of %pa: 16, or 8 on 32-bit */
 	int console_loglevel;
 	bool memblock_debug;
-};
-
-/* struct zone: spans for now; the page allocator fills in the rest. */
-struct kmm_zone {
-	const char *name;
-	unsigned long zone_start_pfn;
-	unsigned long spanned_pages;	/* pages from start to end, holes included */
-	unsigned long present_pages;	/* pages of RAM in the span */
+	bool stop_at_memblock;		/* kmm.stop_at=memblock: no page allocator */
+	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
+	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
+	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */
 };
 
 /* pg_data_t of the single node, allocated from memblock at boot. */
 struct kmm_pglist_data {
 	struct kmm_zone node_zones[KMM_MAX_NR_ZONES];
+	/* the zonelist: populated zones, highest first, NULL-terminated */
+	struct kmm_zone *zonelist[KMM_MAX_NR_ZONES + 1];
 	unsigned long node_start_pfn;
 	unsigned long node_present_pages;
 	unsigned long node_spanned_pages;
+	unsigned long totalreserve_pages;
 	int node_id;
 };
 
@@ -107,6 +121,27 @@ struct kmm_machine {
 	struct kmm_pglist_data *pgdat;		/* from memblock */
 	kmm_phys_addr_t mem_map_phys;		/* where mem_map was allocated */
 	kmm_phys_addr_t mem_map_bytes;
+
+	/* the page allocator (page_alloc.c and friends) */
+	bool buddy_ready;			/* memblock_free_all() has run */
+	bool memblock_warned;			/* memblock_alloc after the handover, once */
+	bool order_warned;			/* WARN_ON_ONCE of an order beyond the limit */
+	unsigned int pageblock_order;
+	unsigned long totalram_pages;		/* [atomic] managed pages of all zones */
+	unsigned long totalhigh_pages;
+	int min_free_kbytes, user_min_free_kbytes;
+	int watermark_scale_factor, watermark_boost_factor;
+	int lowmem_reserve_ratio[KMM_MAX_NR_ZONES];
+	int percpu_pagelist_high_fraction;
+	kmm_spinlock_t sysctl_lock;		/* watermark and pcp recomputation */
+	unsigned long (*vm_events)[KMM_NR_VM_EVENT_ITEMS];	/* [cpu] per CPU, from memblock */
+	uint64_t warn_alloc_next_ns;		/* warn_alloc ratelimit: one per 10 s */
+	unsigned long warn_alloc_suppressed;
+	unsigned long bad_page_shown;
+	struct kmm_fault_attr fail_page_alloc;
+	kmm_spinlock_t fault_lock;
+	bool page_reporting_enabled;
+	unsigned long page_reporting_order;
 
 	struct kmm_plat *plat;			/* the platform's own state */
 };

@@ -5,7 +5,7 @@
  * report a failure as the kernel's callers do
  * ("%s: Failed to allocate %llu bytes align=0x%llx").
  */
-#include "machine.h"
+#include "internal.h"
 
 #define MB_CALL(m, expr)                                \
 	({                                              \
@@ -14,6 +14,21 @@
 		kmm_spin_unlock(&(m)->memblock_lock);   \
 		ret_;                                   \
 	})
+
+/*
+ * After memblock_free_all() memory belongs to the page allocator: like the
+ * kernel (WARN_ON_ONCE(slab_is_available()) in memblock_alloc_range_nid), warn
+ * once and serve the request from the page allocator instead.
+ */
+static void *late_alloc(struct kmm_machine *m, kmm_phys_addr_t size, bool raw)
+{
+	if (!m->memblock_warned) {
+		m->memblock_warned = true;
+		kmm_warn_splat(m, "mm/memblock.c", 1459, "memblock_alloc_range_nid+0x1c/0x170",
+			       "memblock allocation after the page allocator took over");
+	}
+	return kmm_alloc_pages_exact(m, (size_t)size, KMM_GFP_NOWAIT | (raw ? 0 : KMM___GFP_ZERO));
+}
 
 struct kmm_memblock *kmm_memblock(struct kmm_machine *m)
 {
@@ -48,8 +63,14 @@ int kmm_memblock_phys_free(struct kmm_machine *m, kmm_phys_addr_t base, kmm_phys
 
 void kmm_memblock_free(struct kmm_machine *m, void *ptr, size_t size)
 {
-	if (ptr)
-		kmm_memblock_phys_free(m, kmm_pa(&m->layout, ptr), size);
+	if (!ptr)
+		return;
+	/* what late_alloc() handed out goes back to the page allocator */
+	if (m->buddy_ready && !kmm_PageReserved(kmm_virt_to_page(&m->layout, ptr))) {
+		kmm_free_pages_exact(m, ptr, size);
+		return;
+	}
+	kmm_memblock_phys_free(m, kmm_pa(&m->layout, ptr), size);
 }
 
 void kmm_memblock_trim_memory(struct kmm_machine *m, kmm_phys_addr_t align)
@@ -124,6 +145,11 @@ kmm_phys_addr_t kmm_memblock_phys_alloc_range(struct kmm_machine *m, kmm_phys_ad
 					      kmm_phys_addr_t align, kmm_phys_addr_t start,
 					      kmm_phys_addr_t end)
 {
+	if (m->buddy_ready) {
+		void *p = late_alloc(m, size, true);
+
+		return p ? kmm_pa(&m->layout, p) : 0;
+	}
 	return MB_CALL(m, kmm_memblock_core_alloc_range_nid(&m->mbc, size, align, start, end,
 							     KMM_NUMA_NO_NODE, false));
 }
@@ -137,6 +163,8 @@ kmm_phys_addr_t kmm_memblock_phys_alloc(struct kmm_machine *m, kmm_phys_addr_t s
 kmm_phys_addr_t kmm_memblock_phys_alloc_try_nid(struct kmm_machine *m, kmm_phys_addr_t size,
 						kmm_phys_addr_t align, int nid)
 {
+	if (m->buddy_ready)
+		return kmm_memblock_phys_alloc_range(m, size, align, 0, 0);
 	return MB_CALL(m, kmm_memblock_core_alloc_range_nid(&m->mbc, size, align, 0,
 							     KMM_MEMBLOCK_ALLOC_ACCESSIBLE, nid,
 							     false));
@@ -146,7 +174,7 @@ static void *alloc_nid(struct kmm_machine *m, const char *fn, kmm_phys_addr_t si
 		       kmm_phys_addr_t align, kmm_phys_addr_t min_addr,
 		       kmm_phys_addr_t max_addr, int nid, bool exact, bool raw)
 {
-	void *p = MB_CALL(m, kmm_memblock_core_alloc_nid(&m->mbc, size, align, min_addr,
+	void *p = m->buddy_ready ? late_alloc(m, size, raw) : MB_CALL(m, kmm_memblock_core_alloc_nid(&m->mbc, size, align, min_addr,
 							  max_addr, nid, exact, raw));
 
 	if (!p)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "../core/internal.h"
 
 #define G_1 (1ULL << 30)
 
@@ -28,6 +29,10 @@ struct boot_args {
 	bool memblock_debug;
 	struct { uint64_t start, size; } memmap[8];
 	int nr_memmap;
+	bool stop_at_memblock;
+	long min_free_kbytes;
+	long page_reporting_order;
+	const char *fail_page_alloc;
 };
 
 /* memparse(): 0 and *end == s when there is no number. */
@@ -121,6 +126,25 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		if (strcmp(val, "debug"))
 			return kmm_set_error(-EINVAL, "memblock=%s: invalid value (expected 'debug')", val);
 		a->memblock_debug = true;
+		return 0;
+	}
+	if (!strcmp(key, "kmm.stop_at")) {
+		if (strcmp(val, "memblock"))
+			return kmm_set_error(-EINVAL, "kmm.stop_at=%s: invalid value (expected 'memblock')", val);
+		a->stop_at_memblock = true;
+		return 0;
+	}
+	if (!strcmp(key, "min_free_kbytes"))
+		return int_value(key, val, 128, 262144 * 4, &a->min_free_kbytes);
+	if (!strcmp(key, "page_reporting.page_reporting_order"))
+		return int_value(key, val, 0, 64, &a->page_reporting_order);
+	if (!strcmp(key, "fail_page_alloc")) {
+		struct kmm_fault_attr probe;
+
+		kmm_fault_attr_init(&probe, 1);
+		if (kmm_fault_attr_parse(&probe, val))
+			return kmm_set_error(-EINVAL, "fail_page_alloc=%s: invalid value (expected <interval>,<probability>,<space>,<times>)", val);
+		a->fail_page_alloc = val;
 		return 0;
 	}
 	if (!strcmp(key, "memmap")) {
@@ -228,7 +252,7 @@ static char *next_word(char **s)
 int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 {
 	struct kmm_machine_desc *d = &m->desc;
-	struct boot_args a = { .loglevel = -1 };
+	struct boot_args a = { .loglevel = -1, .min_free_kbytes = -1, .page_reporting_order = -1 };
 	char buf[sizeof(m->cmdline)], *s = buf, *w;
 	const struct kmm_profile *p;
 	int ret;
@@ -302,5 +326,11 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	d->console_loglevel = a.loglevel >= 0 ? a.loglevel
 			      : a.quiet ? KMM_CONSOLE_LOGLEVEL_QUIET : KMM_CONSOLE_LOGLEVEL_DEFAULT;
 	d->memblock_debug = a.memblock_debug;
+	d->stop_at_memblock = a.stop_at_memblock;
+	d->min_free_kbytes = (int)a.min_free_kbytes;
+	d->page_reporting_order = (int)a.page_reporting_order;
+	kmm_fault_attr_init(&d->fail_page_alloc, 0x9e3779b97f4a7c15ULL);
+	if (a.fail_page_alloc)
+		kmm_fault_attr_parse(&d->fail_page_alloc, a.fail_page_alloc);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "../core/lib.h"
 #include "../core/machine.h"
 
 #define KMM_NR_CPUS_MAX 64
@@ -39,6 +40,13 @@ struct kmm_plat {
 	pthread_cond_t cpu_wait;
 	atomic_int cpu_waiters;
 	atomic_int nr_tasks;
+
+	/* the free page reporting thread */
+	pthread_t reporter;
+	bool reporter_running;
+	pthread_mutex_t reporter_lock;
+	pthread_cond_t reporter_wake;
+	bool reporter_stop;
 };
 
 /* Per-thread task state (current). */

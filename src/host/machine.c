@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "../core/internal.h"
 
 #define WINDOW_ALIGN (1UL << 30)
 
@@ -160,8 +162,65 @@ void kmm_host_unmap_memory(struct kmm_machine *m)
 		close(p->memfd);
 }
 
+int kmm_plat_discard(struct kmm_machine *m, kmm_phys_addr_t phys, uint64_t len)
+{
+	off_t off = (off_t)(phys - m->layout.phys_offset);
+
+	if (fallocate(m->plat->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, (off_t)len))
+		return -errno;
+	return 0;
+}
+
+/* The free page reporting thread: a pass every two seconds while the machine lives. */
+static void *reporter_main(void *arg)
+{
+	struct kmm_machine *m = arg;
+	struct kmm_plat *p = m->plat;
+
+	pthread_mutex_lock(&p->reporter_lock);
+	while (!p->reporter_stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 2;
+		pthread_cond_timedwait(&p->reporter_wake, &p->reporter_lock, &ts);
+		if (p->reporter_stop)
+			break;
+		pthread_mutex_unlock(&p->reporter_lock);
+		kmm_page_reporting_run(m);
+		pthread_mutex_lock(&p->reporter_lock);
+	}
+	pthread_mutex_unlock(&p->reporter_lock);
+	return NULL;
+}
+
+static void reporter_start(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+
+	pthread_mutex_init(&p->reporter_lock, NULL);
+	pthread_cond_init(&p->reporter_wake, NULL);
+	if (m->page_reporting_enabled && !pthread_create(&p->reporter, NULL, reporter_main, m))
+		p->reporter_running = true;
+}
+
+static void reporter_stop(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+
+	if (p->reporter_running) {
+		pthread_mutex_lock(&p->reporter_lock);
+		p->reporter_stop = true;
+		pthread_cond_signal(&p->reporter_wake);
+		pthread_mutex_unlock(&p->reporter_lock);
+		pthread_join(p->reporter, NULL);
+		p->reporter_running = false;
+	}
+}
+
 static void machine_free(struct kmm_machine *m)
 {
+	reporter_stop(m);
 	kmm_host_unmap_memory(m);
 	kmm_cpus_destroy(m);
 	free(m->plat->log_buf);
@@ -212,6 +271,7 @@ struct kmm_machine *kmm_boot(const char *cmdline)
 		return NULL;
 	}
 	kmm_thread_attach(m);
+	reporter_start(m);
 	return m;
 }
 
@@ -242,15 +302,6 @@ const char *kmm_profile_name(struct kmm_machine *m)
 const struct kmm_layout *kmm_layout(struct kmm_machine *m)
 {
 	return &m->layout;
-}
-
-void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page)
-{
-	unsigned long pfn = kmm_page_to_pfn(&m->layout, page);
-
-	if (pfn < m->layout.max_low_pfn)
-		return kmm_va(&m->layout, (kmm_phys_addr_t)pfn << KMM_PAGE_SHIFT);
-	return page->virtual;
 }
 
 void kmm_printk(struct kmm_machine *m, const char *fmt, ...)

@@ -20,14 +20,17 @@
  * Sleeping (kmm_msleep, and later wait queues) releases the CPU and takes
  * one again on waking, perhaps another one: tasks migrate as in Linux.
  *
- * Lost wake-ups: a waiter raises cpu_waiters and rescans under the mutex
- * before waiting; a releaser stores NULL, then reads cpu_waiters (both
- * sequentially consistent) and signals under the mutex, so one of them sees
- * the other.
+ * Releasing costs one store and one load: the releaser stores NULL (release
+ * order) and signals only if it sees a waiter. The two are not ordered
+ * against a waiter's registration, so a wake-up can be missed; waiters
+ * therefore wait at most a millisecond before scanning again. The cost of
+ * the rare race is a delay, and the common path stays two plain accesses.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -77,14 +80,43 @@ static bool cpu_take_any(struct kmm_plat *p, struct kmm_task *t)
 	return false;
 }
 
+static void wait_a_little(struct kmm_plat *p)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 1000000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->cpu_wait, &p->cpu_wait_lock, &ts);
+}
+
 static void cpu_acquire_slow(struct kmm_plat *p, struct kmm_task *t)
 {
 	pthread_mutex_lock(&p->cpu_wait_lock);
 	atomic_fetch_add(&p->cpu_waiters, 1);
 	while (!cpu_take_any(p, t))
-		pthread_cond_wait(&p->cpu_wait, &p->cpu_wait_lock);
+		wait_a_little(p);
 	atomic_fetch_sub(&p->cpu_waiters, 1);
 	pthread_mutex_unlock(&p->cpu_wait_lock);
+}
+
+/* Takes one given CPU, waiting for its holder to let go (work queued on that CPU). */
+static void cpu_acquire_this(struct kmm_plat *p, struct kmm_task *t, int cpu)
+{
+	if (cpu_try_take(p, cpu, t)) {
+		t->cpu = cpu;
+		return;
+	}
+	pthread_mutex_lock(&p->cpu_wait_lock);
+	atomic_fetch_add(&p->cpu_waiters, 1);
+	while (!cpu_try_take(p, cpu, t))
+		wait_a_little(p);
+	atomic_fetch_sub(&p->cpu_waiters, 1);
+	pthread_mutex_unlock(&p->cpu_wait_lock);
+	t->cpu = cpu;
 }
 
 static void cpu_acquire(struct kmm_task *t)
@@ -103,10 +135,10 @@ static void cpu_release(struct kmm_task *t)
 {
 	struct kmm_plat *p = t->m->plat;
 
-	atomic_store(&p->cpu[t->cpu].owner, NULL);
-	if (atomic_load(&p->cpu_waiters)) {
+	atomic_store_explicit(&p->cpu[t->cpu].owner, NULL, memory_order_release);
+	if (atomic_load_explicit(&p->cpu_waiters, memory_order_relaxed)) {
 		pthread_mutex_lock(&p->cpu_wait_lock);
-		pthread_cond_signal(&p->cpu_wait);
+		pthread_cond_broadcast(&p->cpu_wait);
 		pthread_mutex_unlock(&p->cpu_wait_lock);
 	}
 }
@@ -118,6 +150,7 @@ void kmm_cpu_enter(void)
 	if (t->m && t->hold++ == 0)
 		cpu_acquire(t);
 }
+
 
 void kmm_cpu_exit(void)
 {
@@ -226,4 +259,107 @@ void kmm_msleep(unsigned int msecs)
 		cpu_acquire(t);
 		t->hold = hold;
 	}
+}
+
+/* ---- the platform interface of include/kmm/platform.h ---- */
+
+/* The calling task of m: an unattached thread becomes one; NULL if it belongs to another machine. */
+static struct kmm_task *task_of(struct kmm_machine *m)
+{
+	struct kmm_task *t = &kmm_cur;
+
+	if (likely(t->m == m))
+		return t;
+	if (t->m) {
+		kmm_core_printk(m, KMM_KERN_ERR "BUG: kmm: a task of another machine called into this one\n");
+		return NULL;
+	}
+	kmm_thread_attach(m);
+	return t;
+}
+
+int kmm_plat_cpu_get(struct kmm_machine *m)
+{
+	struct kmm_task *t = task_of(m);
+
+	if (unlikely(!t))
+		return -1;
+	if (t->hold++ == 0)
+		cpu_acquire(t);
+	return t->cpu;
+}
+
+void kmm_plat_cpu_put(struct kmm_machine *m)
+{
+	struct kmm_task *t = &kmm_cur;
+
+	if (likely(t->m == m) && t->hold > 0 && --t->hold == 0)
+		cpu_release(t);
+}
+
+int kmm_plat_cpu_id(struct kmm_machine *m)
+{
+	return kmm_cur.m == m && kmm_cur.cpu >= 0 ? kmm_cur.cpu : 0;
+}
+
+bool kmm_plat_in_atomic(struct kmm_machine *m)
+{
+	return kmm_cur.m == m && kmm_cur.preempt_count > 0;
+}
+
+void kmm_plat_on_each_cpu(struct kmm_machine *m,
+			  void (*fn)(struct kmm_machine *m, int cpu, void *arg), void *arg)
+{
+	struct kmm_task *t = task_of(m);
+	struct kmm_plat *p = m->plat;
+	int hold;
+
+	if (!t)
+		return;
+	hold = t->hold;
+	if (hold) {
+		cpu_release(t);
+		t->hold = 0;
+	}
+	for (unsigned int cpu = 0; cpu < p->nr_cpus; cpu++) {
+		cpu_acquire_this(p, t, (int)cpu);
+		t->hold = 1;
+		fn(m, (int)cpu, arg);
+		t->hold = 0;
+		cpu_release(t);
+	}
+	if (hold) {
+		cpu_acquire(t);
+		t->hold = hold;
+	}
+}
+
+void kmm_plat_sleep(struct kmm_machine *m, uint64_t ns)
+{
+	struct kmm_task *t = task_of(m);
+	struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+	int hold = t ? t->hold : 0;
+
+	if (hold) {
+		cpu_release(t);
+		t->hold = 0;
+	}
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	if (hold) {
+		cpu_acquire(t);
+		t->hold = hold;
+	}
+}
+
+const char *kmm_plat_task_comm(struct kmm_machine *m)
+{
+	(void)m;
+	return program_invocation_short_name;
+}
+
+int kmm_plat_task_pid(struct kmm_machine *m)
+{
+	(void)m;
+	return (int)syscall(SYS_gettid);
 }

@@ -26,6 +26,13 @@ int cli_run_text(struct kmm_machine *m, const char *text, const char *origin);
 /* Runs commands from a stream, with a prompt when interactive. */
 int cli_run_stream(struct kmm_machine *m, FILE *f, const char *origin, int interactive);
 
+/* Page allocator commands (pages.c). */
+int cli_alloc_pages(struct kmm_machine *m, int argc, char **argv);
+int cli_get_free_pages(struct kmm_machine *m, int argc, char **argv);
+int cli_free_pages(struct kmm_machine *m, int argc, char **argv);
+int cli_quiesce(struct kmm_machine *m, int argc, char **argv);
+int cli_check(struct kmm_machine *m, int argc, char **argv);
+
 /* Subcommands (a first word that is not a script): kmm profiles ... */
 int cli_profiles(int argc, char **argv);
 

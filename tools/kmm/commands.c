@@ -154,6 +154,11 @@ const struct cli_command cli_commands[] = {
 	{ "echo", "echo VALUE > PATH", "write VALUE to a sysctl or control file (without '>': print VALUE)", cmd_echo },
 	{ "dmesg", "dmesg", "print the kernel log", cmd_dmesg },
 	{ "ls", "ls", "list the files cat and echo know", cmd_ls },
+	{ "alloc_pages", "alloc_pages NAME ORDER [GFP]", "alloc_pages(GFP, ORDER), kept as NAME (GFP as the kernel prints it; default GFP_KERNEL)", cli_alloc_pages },
+	{ "get_free_pages", "get_free_pages NAME ORDER [GFP]", "__get_free_pages(GFP, ORDER): a direct-map address, kept as NAME", cli_get_free_pages },
+	{ "free_pages", "free_pages NAME", "free what NAME holds (a second free is reported by the allocator)", cli_free_pages },
+	{ "quiesce", "quiesce", "drain the per-CPU lists, so the free counts are those of a machine at rest", cli_quiesce },
+	{ "check", "check", "run the integrity walkers (memblock, page allocator)", cli_check },
 	{ "help", "help [COMMAND]", "list the commands, or describe one", cmd_help },
 	{ NULL, NULL, NULL, NULL },
 };

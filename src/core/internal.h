@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the page allocator's files share (mm/internal.h). Lock order:
+ *   CPU (kmm_plat_cpu_get)  ->  zone->lock
+ * The zone lock is the innermost lock; nothing that may sleep or print to
+ * the console through the platform in a loop runs under it.
+ */
+#ifndef KMM_CORE_INTERNAL_H
+#define KMM_CORE_INTERNAL_H
+
+#include <kmm/platform.h>
+
+#include "lib.h"
+#include "machine.h"
+
+/* ---- pages, pfns, zones ---- */
+
+static inline unsigned long kmm_pfn(struct kmm_machine *m, const struct kmm_page *p)
+{
+	return kmm_page_to_pfn(&m->layout, p);
+}
+
+static inline struct kmm_page *kmm_pfn_page(struct kmm_machine *m, unsigned long pfn)
+{
+	return kmm_pfn_to_page(&m->layout, pfn);
+}
+
+static inline struct kmm_zone *kmm_page_zone(struct kmm_machine *m, const struct kmm_page *p)
+{
+	return &m->pgdat->node_zones[kmm_page_zonenum(p)];
+}
+
+static inline bool kmm_zone_spans_pfn(const struct kmm_zone *z, unsigned long pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < kmm_zone_end_pfn(z);
+}
+
+/* Does struct page p belong to mem_map? (a pointer from outside is not a page) */
+static inline bool kmm_page_in_mem_map(struct kmm_machine *m, const struct kmm_page *p)
+{
+	const struct kmm_layout *l = &m->layout;
+
+	return p >= l->mem_map && p < l->mem_map + l->mem_map_pages &&
+	       ((uintptr_t)p - (uintptr_t)l->mem_map) % sizeof(*p) == 0;
+}
+
+static inline unsigned long kmm_pageblock_nr_pages(const struct kmm_machine *m)
+{
+	return 1UL << m->pageblock_order;
+}
+
+static inline int kmm_get_pageblock_mt(const struct kmm_zone *z, unsigned long pfn)
+{
+	return KMM_READ_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->m->pageblock_order]);
+}
+
+static inline void kmm_set_pageblock_mt(struct kmm_zone *z, unsigned long pfn, int mt)
+{
+	KMM_WRITE_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->m->pageblock_order],
+		       (uint8_t)mt);
+}
+
+static inline void kmm_count_vm_events(struct kmm_machine *m, int cpu,
+				       enum kmm_vm_event_item item, unsigned long n)
+{
+	KMM_THIS_CPU_ADD(m->vm_events[cpu][item], n);
+}
+
+static inline void kmm_mod_zone_state(struct kmm_zone *z, enum kmm_zone_stat_item i, long n)
+{
+	KMM_LOCKED_ADD(z->vm_stat[i], n);
+}
+
+extern const char *const kmm_migratetype_names[KMM_MIGRATE_TYPES];
+
+/* ---- buddy.c: the free lists (caller holds zone->lock) ---- */
+
+void kmm_add_to_free_list(struct kmm_zone *z, struct kmm_page *page, unsigned int order, int mt,
+			  bool tail);
+void kmm_del_from_free_list(struct kmm_zone *z, struct kmm_page *page, unsigned int order, int mt);
+void kmm_free_one_page(struct kmm_zone *z, struct kmm_page *page, unsigned long pfn,
+		       unsigned int order, int mt);
+void kmm_expand(struct kmm_zone *z, struct kmm_page *page, unsigned int low, unsigned int high,
+		int mt);
+struct kmm_page *kmm_rmqueue_smallest(struct kmm_zone *z, unsigned int order, int mt);
+unsigned long kmm_move_freepages_block(struct kmm_zone *z, unsigned long pfn, int old_mt,
+				       int new_mt);
+/* change_pageblock_range(): every pageblock of the 2^order block at pfn */
+void kmm_set_pageblock_range_mt(struct kmm_zone *z, unsigned long pfn, unsigned int order, int mt);
+
+/* ---- migrate.c: migrate types, fallback, high-atomic reserve (zone->lock held) ---- */
+
+struct kmm_page *kmm_rmqueue(struct kmm_zone *z, unsigned int order, int mt,
+			     unsigned int alloc_flags);
+void kmm_reserve_highatomic_pageblock(struct kmm_zone *z, struct kmm_page *page,
+				      unsigned int order);
+/* Takes the zone locks itself; true if a block was given back. */
+bool kmm_unreserve_highatomic_pageblock(struct kmm_machine *m, int mt, bool force);
+
+/* ---- pcp.c: per-CPU lists (caller holds the CPU) ---- */
+
+static inline bool kmm_pcp_allowed_order(unsigned int order)
+{
+	return order <= KMM_PAGE_ALLOC_COSTLY_ORDER;
+}
+
+struct kmm_page *kmm_rmqueue_pcplist(struct kmm_zone *z, int cpu, unsigned int order, int mt,
+				     unsigned int alloc_flags);
+void kmm_free_to_pcp(struct kmm_zone *z, int cpu, struct kmm_page *page, unsigned long pfn,
+		     unsigned int order);
+void kmm_drain_zone_pages(struct kmm_zone *z, int cpu);
+void kmm_drain_all_pages(struct kmm_machine *m);
+void kmm_pcp_setup(struct kmm_zone *z);
+unsigned long kmm_zone_pcp_pages(const struct kmm_zone *z);
+
+/* ---- zone.c: zones, watermarks, reserves ---- */
+
+int kmm_gfp_zone(struct kmm_machine *m, kmm_gfp_t gfp);
+bool kmm_zone_watermark_ok(struct kmm_zone *z, unsigned int order, unsigned long mark,
+			   int highest_zoneidx, unsigned int alloc_flags, long free_pages);
+void kmm_setup_per_zone_wmarks(struct kmm_machine *m);
+void kmm_calculate_min_free_kbytes(struct kmm_machine *m);
+void kmm_setup_per_zone_lowmem_reserve(struct kmm_machine *m);
+void kmm_calculate_totalreserve_pages(struct kmm_machine *m);
+void kmm_build_zonelist(struct kmm_machine *m);
+
+/* ---- mm_init.c ---- */
+
+/* Before mem_map: the zones' pageblock maps, per-CPU sets and event counters. */
+int kmm_mm_alloc_zone_structures(struct kmm_machine *m);
+/* After it: struct pages, memblock_free_all(), watermarks. */
+int kmm_mm_init(struct kmm_machine *m);
+
+/* ---- page_warn.c: reports in the kernel's formats ---- */
+
+void kmm_warn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void kmm_show_mem(struct kmm_machine *m);
+void kmm_bad_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);
+void kmm_dump_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);
+/* WARN(): the "------------[ cut here ]------------" splat, with a message. */
+void kmm_warn_splat(struct kmm_machine *m, const char *file, int line, const char *func,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- fail_page_alloc.c ---- */
+
+bool kmm_should_fail_alloc_page(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order);
+void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed);
+int kmm_fault_attr_parse(struct kmm_fault_attr *a, const char *s);
+
+/* ---- page_reporting.c ---- */
+
+void kmm_page_reporting_run(struct kmm_machine *m);
+
+#endif /* KMM_CORE_INTERNAL_H */
