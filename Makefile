@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all build run check check-asan check-tsan conformance freestanding install clean
+.PHONY: all build run check check-asan check-tsan conformance install clean bench bench-record
 
 all: build
 
@@ -37,6 +37,14 @@ check-tsan:
 # Linux 6.12's own memblock test suite against kmm's memblock (downloads the kernel source).
 conformance:
 	tests/conformance/run.sh $(BUILD)
+
+# kmm against glibc, jemalloc, tcmalloc and mimalloc, side by side (bench/README.md).
+bench: build
+	./$(BUILD)/kmm-bench
+
+# The same, then its results recorded in bench/RESULTS.md (to commit).
+bench-record: bench
+	bench/record.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -73,6 +73,8 @@ static inline void kunit_fail_at(struct kunit *test, const char *file, int line)
 #define KUNIT_ASSERT_EQ(t, a, b) KUNIT_BINARY(t, a, ==, b, 1)
 #define KUNIT_ASSERT_NE(t, a, b) KUNIT_BINARY(t, a, !=, b, 1)
 #define KUNIT_ASSERT_GE(t, a, b) KUNIT_BINARY(t, a, >=, b, 1)
+#define KUNIT_ASSERT_GT(t, a, b) KUNIT_BINARY(t, a, >, b, 1)
+#define KUNIT_ASSERT_LT(t, a, b) KUNIT_BINARY(t, a, <, b, 1)
 #define KUNIT_ASSERT_LE(t, a, b) KUNIT_BINARY(t, a, <=, b, 1)
 
 #define KUNIT_EXPECT_TRUE(t, c) KUNIT_BINARY(t, !!(c), ==, 1, 0)

@@ -18,7 +18,7 @@ struct kmm_page {
 	void *mapping;			/* owner: page cache mapping, slab cache */
 	unsigned long index;		/* offset in mapping, or compound data */
 	unsigned long private;		/* buddy order while free; owner data */
-	int _mapcount;			/* -1: unmapped; page type while in buddy */
+	int _mapcount;			/* -1: unmapped; a page type (PageBuddy) while free */
 	int _refcount;			/* 0: free */
 	void *virtual;			/* highmem: current kmap address, or NULL */
 };
@@ -39,7 +39,6 @@ enum kmm_pageflags {
 	KMM_PG_private,
 	KMM_PG_reclaim,
 	KMM_PG_slab,
-	KMM_PG_buddy,		/* free, in a buddy list; private holds the order (a page type in Linux) */
 	KMM_PG_reported,	/* free and handed back to the host (free page reporting) */
 	KMM_NR_PAGEFLAGS
 };

@@ -5,7 +5,7 @@
  *
  * 1. What they hold. Each zone has free_area[order] for orders 0..MAX_PAGE_ORDER,
  *    each with one list per migrate type. A free block of 2^order pages is
- *    naturally aligned (pfn % 2^order == 0), its first page carries PG_buddy
+ *    naturally aligned (pfn % 2^order == 0), its first page has the PageBuddy type
  *    and its order in page->private, and it sits on the list of the migrate
  *    type of its (first) pageblock. Its other pages are plain tails.
  *

@@ -9,21 +9,29 @@
 
 static inline void kmm_list_init(struct kmm_list_head *h)
 {
-	h->next = h->prev = h;
+	__atomic_store_n(&h->next, h, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->prev, h, __ATOMIC_RELAXED);
 }
+
+/*
+ * Pointers are stored with relaxed atomic stores (plain moves on x86), so
+ * that a lockless emptiness check, as the watermark test makes, races
+ * cleanly with writers that hold the list's lock.
+ */
+#define KMM_LIST_STORE(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
 
 static inline bool kmm_list_empty(const struct kmm_list_head *h)
 {
-	return h->next == h;
+	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;
 }
 
 static inline void kmm_list_insert(struct kmm_list_head *n, struct kmm_list_head *prev,
 				   struct kmm_list_head *next)
 {
-	next->prev = n;
-	n->next = next;
-	n->prev = prev;
-	prev->next = n;
+	KMM_LIST_STORE(next->prev, n);
+	KMM_LIST_STORE(n->next, next);
+	KMM_LIST_STORE(n->prev, prev);
+	KMM_LIST_STORE(prev->next, n);
 }
 
 static inline void kmm_list_add(struct kmm_list_head *n, struct kmm_list_head *h)
@@ -36,24 +44,28 @@ static inline void kmm_list_add_tail(struct kmm_list_head *n, struct kmm_list_he
 	kmm_list_insert(n, h->prev, h);
 }
 
+static inline void kmm_list_unlink(struct kmm_list_head *e)
+{
+	KMM_LIST_STORE(e->next->prev, e->prev);
+	KMM_LIST_STORE(e->prev->next, e->next);
+}
+
 static inline void kmm_list_del(struct kmm_list_head *e)
 {
-	e->next->prev = e->prev;
-	e->prev->next = e->next;
-	e->next = e->prev = NULL;
+	kmm_list_unlink(e);
+	KMM_LIST_STORE(e->next, (struct kmm_list_head *)NULL);
+	KMM_LIST_STORE(e->prev, (struct kmm_list_head *)NULL);
 }
 
 static inline void kmm_list_move(struct kmm_list_head *e, struct kmm_list_head *h)
 {
-	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	kmm_list_unlink(e);
 	kmm_list_add(e, h);
 }
 
 static inline void kmm_list_move_tail(struct kmm_list_head *e, struct kmm_list_head *h)
 {
-	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	kmm_list_unlink(e);
 	kmm_list_add_tail(e, h);
 }
 

@@ -67,8 +67,9 @@ static bool boost_watermark(struct kmm_zone *z)
 	max_boost = z->_watermark[KMM_WMARK_HIGH] * (unsigned long)m->watermark_boost_factor / 10000;
 	if (max_boost < nr)
 		max_boost = nr;
-	KMM_WRITE_ONCE(z->watermark_boost,
-		       z->watermark_boost + nr < max_boost ? z->watermark_boost + nr : max_boost);
+	unsigned long boost = KMM_READ_ONCE(z->watermark_boost) + nr;
+
+	KMM_WRITE_ONCE(z->watermark_boost, boost < max_boost ? boost : max_boost);
 	return true;
 }
 

@@ -134,7 +134,7 @@ static inline long kmm_zone_page_state(const struct kmm_zone *z, enum kmm_zone_s
 
 static inline unsigned long kmm_wmark_pages(const struct kmm_zone *z, enum kmm_zone_watermarks w)
 {
-	return z->_watermark[w] + KMM_READ_ONCE(z->watermark_boost);
+	return KMM_READ_ONCE(z->_watermark[w]) + KMM_READ_ONCE(z->watermark_boost);
 }
 
 #define kmm_min_wmark_pages(z) kmm_wmark_pages(z, KMM_WMARK_MIN)
@@ -177,7 +177,29 @@ _Static_assert(KMM_ALLOC_KSWAPD == KMM___GFP_KSWAPD_RECLAIM, "ALLOC_KSWAPD is __
 		p->flags &= ~(1UL << KMM_PG_##name);                                   \
 	}
 
-KMM_PAGE_FLAG(buddy)
+/*
+ * PageBuddy is a page type kept in _mapcount, as in Linux (PGTY_buddy in the
+ * top byte of page_type): it changes only under the zone lock, while the
+ * owner of an allocated page writes flags freely, so lock holders can test
+ * any page for it without racing the owner.
+ */
+#define KMM_PAGE_TYPE_BUDDY ((int)0xf0000000u)
+
+static inline bool kmm_page_test_buddy(const struct kmm_page *p)
+{
+	return p->_mapcount == KMM_PAGE_TYPE_BUDDY;
+}
+
+static inline void kmm_page_set_buddy(struct kmm_page *p)
+{
+	p->_mapcount = KMM_PAGE_TYPE_BUDDY;
+}
+
+static inline void kmm_page_clear_buddy(struct kmm_page *p)
+{
+	p->_mapcount = -1;
+}
+
 KMM_PAGE_FLAG(head)
 KMM_PAGE_FLAG(reserved)
 KMM_PAGE_FLAG(reported)
@@ -185,8 +207,8 @@ KMM_PAGE_FLAG(reported)
 /* Flags a page must not carry when it is freed (PAGE_FLAGS_CHECK_AT_FREE). */
 #define KMM_PAGE_FLAGS_CHECK_AT_FREE                                                    \
 	((1UL << KMM_PG_locked) | (1UL << KMM_PG_lru) | (1UL << KMM_PG_active) |       \
-	 (1UL << KMM_PG_reserved) | (1UL << KMM_PG_slab) | (1UL << KMM_PG_buddy) |     \
-	 (1UL << KMM_PG_private) | (1UL << KMM_PG_reclaim) | (1UL << KMM_PG_dirty))
+	 (1UL << KMM_PG_reserved) | (1UL << KMM_PG_slab) | (1UL << KMM_PG_private) |    \
+	 (1UL << KMM_PG_reclaim) | (1UL << KMM_PG_dirty))
 
 static inline unsigned int kmm_buddy_order(const struct kmm_page *p)
 {

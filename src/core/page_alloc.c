@@ -53,7 +53,7 @@ static bool zone_watermark_fast(struct kmm_zone *z, unsigned int order, unsigned
 
 		if (!(alloc_flags & KMM_ALLOC_RESERVES))
 			usable -= kmm_zone_page_state(z, KMM_NR_ZONE_FREE_HIGHATOMIC);
-		if (usable > (long)mark + z->lowmem_reserve[highest])
+		if (usable > (long)mark + KMM_READ_ONCE(z->lowmem_reserve[highest]))
 			return true;
 	}
 	if (kmm_zone_watermark_ok(z, order, mark, highest, alloc_flags, free))
@@ -61,7 +61,7 @@ static bool zone_watermark_fast(struct kmm_zone *z, unsigned int order, unsigned
 	/* an order-0 __GFP_HIGH request at the min mark ignores a boost */
 	if (!order && (alloc_flags & KMM_ALLOC_MIN_RESERVE) && KMM_READ_ONCE(z->watermark_boost) &&
 	    (alloc_flags & KMM_ALLOC_WMARK_MASK) == KMM_WMARK_MIN)
-		return kmm_zone_watermark_ok(z, order, z->_watermark[KMM_WMARK_MIN], highest,
+		return kmm_zone_watermark_ok(z, order, KMM_READ_ONCE(z->_watermark[KMM_WMARK_MIN]), highest,
 					     alloc_flags, free);
 	return false;
 }
@@ -416,13 +416,13 @@ static bool free_is_valid(struct kmm_machine *m, struct kmm_page *page, unsigned
 		kmm_bad_page(m, page, "freed with an order beyond MAX_PAGE_ORDER");
 		return false;
 	}
+	if (unlikely(page_is_tail(page))) {
+		kmm_bad_page(m, page, "freeing a tail page of a compound page");
+		return false;
+	}
 	if (unlikely(kmm_page_test_buddy(page) || kmm_page_ref(page) <= 0)) {
 		kmm_bad_page(m, page, kmm_page_test_buddy(page) ? "freeing a page that is already free (PageBuddy)"
 				      : "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
-		return false;
-	}
-	if (unlikely(page_is_tail(page))) {
-		kmm_bad_page(m, page, "freeing a tail page of a compound page");
 		return false;
 	}
 	if (unlikely(kmm_page_test_reserved(page))) {

@@ -188,6 +188,9 @@ void kmm_dump_page(struct kmm_machine *m, struct kmm_page *page, const char *rea
 	unsigned long pfn = kmm_pfn(m, page);
 	int mapcount = page->_mapcount;
 
+	if (kmm_page_test_buddy(page))
+		mapcount = -1;	/* a page type, not a count */
+
 	kmm_core_printk(m, KMM_KERN_WARNING "page: refcount:%d mapcount:%d mapping:%p index:%#lx pfn:%#lx\n",
 			kmm_page_ref(page), mapcount < -1 ? 0 : mapcount + 1, page->mapping,
 			page->index, pfn);

@@ -73,7 +73,7 @@ bool kmm_zone_watermark_ok(struct kmm_zone *z, unsigned int order, unsigned long
 		if (alloc_flags & KMM_ALLOC_OOM)
 			min -= min / 2;
 	}
-	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+	if (free_pages <= min + KMM_READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
 		return true;
@@ -176,15 +176,15 @@ void kmm_setup_per_zone_wmarks(struct kmm_machine *m)
 			/* __GFP_HIGH rarely needs highmem: cap its reserve */
 			min_pages = min_pages < KMM_SWAP_CLUSTER_MAX ? KMM_SWAP_CLUSTER_MAX
 				    : min_pages > 128 ? 128 : min_pages;
-			z->_watermark[KMM_WMARK_MIN] = min_pages;
+			KMM_WRITE_ONCE(z->_watermark[KMM_WMARK_MIN], min_pages);
 		} else {
-			z->_watermark[KMM_WMARK_MIN] = (unsigned long)tmp;
+			KMM_WRITE_ONCE(z->_watermark[KMM_WMARK_MIN], (unsigned long)tmp);
 		}
 		tmp = (tmp >> 2) > scaled ? tmp >> 2 : scaled;
 		KMM_WRITE_ONCE(z->watermark_boost, 0);
-		z->_watermark[KMM_WMARK_LOW] = z->_watermark[KMM_WMARK_MIN] + (unsigned long)tmp;
-		z->_watermark[KMM_WMARK_HIGH] = z->_watermark[KMM_WMARK_LOW] + (unsigned long)tmp;
-		z->_watermark[KMM_WMARK_PROMO] = z->_watermark[KMM_WMARK_HIGH] + (unsigned long)tmp;
+		KMM_WRITE_ONCE(z->_watermark[KMM_WMARK_LOW], z->_watermark[KMM_WMARK_MIN] + (unsigned long)tmp);
+		KMM_WRITE_ONCE(z->_watermark[KMM_WMARK_HIGH], z->_watermark[KMM_WMARK_LOW] + (unsigned long)tmp);
+		KMM_WRITE_ONCE(z->_watermark[KMM_WMARK_PROMO], z->_watermark[KMM_WMARK_HIGH] + (unsigned long)tmp);
 		kmm_spin_unlock(&z->lock);
 	}
 	kmm_calculate_totalreserve_pages(m);
@@ -206,7 +206,7 @@ void kmm_setup_per_zone_lowmem_reserve(struct kmm_machine *m)
 
 		for (int j = i + 1; j < KMM_MAX_NR_ZONES; j++) {
 			managed += pgdat->node_zones[j].managed_pages;
-			z->lowmem_reserve[j] = clear ? 0 : (long)(managed / (unsigned long)ratio);
+			KMM_WRITE_ONCE(z->lowmem_reserve[j], clear ? 0 : (long)(managed / (unsigned long)ratio));
 		}
 	}
 	kmm_calculate_totalreserve_pages(m);

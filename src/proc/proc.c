@@ -15,9 +15,16 @@ static void cmdline_show(struct kmm_machine *m, struct kmm_seq *s)
 static const struct kmm_proc_file files[] = {
 	{ "/proc/cmdline", cmdline_show, NULL },
 	{ "/proc/iomem", kmm_proc_iomem_show, NULL },
+	{ "/proc/buddyinfo", kmm_proc_buddyinfo_show, NULL },
+	{ "/proc/pagetypeinfo", kmm_proc_pagetypeinfo_show, NULL },
+	{ "/proc/zoneinfo", kmm_proc_zoneinfo_show, NULL },
+	{ "/proc/vmstat", kmm_proc_vmstat_show, NULL },
+	{ "/proc/meminfo", kmm_proc_meminfo_show, NULL },
 	{ "/proc/sys/kernel/printk", kmm_proc_printk_show, kmm_proc_printk_write },
 	{ "/sys/kernel/debug/memblock/memory", kmm_proc_memblock_memory_show, NULL },
 	{ "/sys/kernel/debug/memblock/reserved", kmm_proc_memblock_reserved_show, NULL },
+	{ "/sys/kernel/debug/extfrag/unusable_index", kmm_proc_unusable_index_show, NULL },
+	{ "/sys/kernel/debug/extfrag/extfrag_index", kmm_proc_extfrag_index_show, NULL },
 	{ "/dev/kmsg", kmm_proc_kmsg_show, NULL },
 };
 

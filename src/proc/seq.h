@@ -33,4 +33,13 @@ void kmm_proc_kmsg_show(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_printk_show(struct kmm_machine *m, struct kmm_seq *s);
 int kmm_proc_printk_write(struct kmm_machine *m, const char *value);
 
+/* The page allocator's reports (empty on a machine stopped at memblock). */
+void kmm_proc_buddyinfo_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_pagetypeinfo_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_zoneinfo_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_vmstat_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_unusable_index_show(struct kmm_machine *m, struct kmm_seq *s);
+void kmm_proc_extfrag_index_show(struct kmm_machine *m, struct kmm_seq *s);
+
 #endif /* KMM_PROC_SEQ_H */

@@ -92,6 +92,40 @@ static inline void *page_address(const struct page *page)
 	return kmm_page_address(KMM_CUR(), (const struct kmm_page *)page);
 }
 
+static inline int get_order(unsigned long size)
+{
+	return (int)kmm_get_order(size);
+}
+
+static inline void get_page(struct page *page)
+{
+	kmm_get_page((struct kmm_page *)page);
+}
+
+static inline void put_page(struct page *page)
+{
+	kmm_put_page(KMM_CUR(), (struct kmm_page *)page);
+}
+
+static inline int page_ref_count(const struct page *page)
+{
+	return kmm_page_ref_count((const struct kmm_page *)page);
+}
+
+static inline int page_count(const struct page *page)
+{
+	return kmm_page_ref_count((const struct kmm_page *)kmm_compound_head((struct kmm_page *)page));
+}
+
+#define PageBuddy(page) kmm_PageBuddy((const struct kmm_page *)(page))
+#define PageCompound(page) kmm_PageCompound((const struct kmm_page *)(page))
+#define PageHead(page) kmm_PageHead((const struct kmm_page *)(page))
+#define PageTail(page) kmm_PageTail((const struct kmm_page *)(page))
+#define PageHighMem(page) kmm_PageHighMem((const struct kmm_page *)(page))
+#define PageReserved(page) kmm_PageReserved((const struct kmm_page *)(page))
+#define compound_head(page) ((struct page *)kmm_compound_head((struct kmm_page *)(page)))
+#define compound_order(page) kmm_compound_order((const struct kmm_page *)(page))
+
 #define page_to_virt(page) page_address(page)
 #define virt_to_pfn(x) PHYS_PFN(__pa(x))
 #define pfn_to_virt(pfn) __va(PFN_PHYS(pfn))

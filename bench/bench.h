@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm-bench's shared declarations: the workload table (each workload is a kmm
+ * function run in-process and a peer function run in a child with a peer
+ * malloc preloaded), the allocators compared, the results they produce, and
+ * the timing helpers every workload uses, so that adding a workload is one
+ * row in workloads.c plus its two functions.
+ */
+#ifndef KMM_BENCH_H
+#define KMM_BENCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+struct kmm_machine;
+struct bench_report;
+
+/* How long each workload runs; the same for kmm and for every peer. */
+struct bench_params {
+	uint64_t warmup_ns;	/* run, untimed, before measuring */
+	uint64_t target_ns;	/* measured time of one run of one workload */
+};
+
+/* What one run of one workload measured. */
+struct bench_result {
+	double ns_per_op;	/* wall ns per alloc+free pair */
+	uint64_t ops;		/* pairs measured */
+};
+
+/*
+ * A workload. kmm_run runs on a machine freshly booted for it, in the bench
+ * process; peer_run runs in a child (`kmm-bench --child NAME`) whose malloc is
+ * the peer's. Both return 0, or -errno with the reason in bench_error().
+ */
+struct bench_workload {
+	const char *name;	/* row name: "page-o0" */
+	const char *kmm_op;	/* what kmm does per op: "alloc_pages(GFP_KERNEL, 0) + __free_pages" */
+	const char *peer_op;	/* what a peer does per op: "malloc(4096) + free" */
+	int (*kmm_run)(struct kmm_machine *m, const struct bench_params *p,
+		       struct bench_result *r);
+	int (*peer_run)(const struct bench_params *p, struct bench_result *r);
+};
+
+extern const struct bench_workload bench_workloads[];
+extern const unsigned int bench_nr_workloads;
+const struct bench_workload *bench_workload_find(const char *name);
+
+/* kmm_workloads.c: kmm's side of each workload. */
+int bench_kmm_page_o0(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+int bench_kmm_page_o3(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+int bench_kmm_page_o9(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+int bench_kmm_page_remote(struct kmm_machine *m, const struct bench_params *p,
+			  struct bench_result *r);
+
+/*
+ * kmm_run.c: runs workload wi once on a machine booted for it from
+ * rep->boot_cmdline, then quiesces and checks the machine (adding to rep's
+ * check counts). 0, or -1 with the reason in err.
+ */
+int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result *r,
+		  long *maxrss_kb, char *err, size_t errlen);
+
+/* peer_workloads.c: the same workloads over malloc/free. */
+int bench_peer_malloc_4k(const struct bench_params *p, struct bench_result *r);
+int bench_peer_malloc_32k(const struct bench_params *p, struct bench_result *r);
+int bench_peer_malloc_2m(const struct bench_params *p, struct bench_result *r);
+int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *r);
+
+/* ---- allocators ---- */
+
+enum bench_alloc_kind {
+	BENCH_ALLOC_KMM,	/* in-process, on a booted machine */
+	BENCH_ALLOC_LIBC,	/* a child without LD_PRELOAD */
+	BENCH_ALLOC_PRELOAD,	/* a child with LD_PRELOAD=path */
+};
+
+enum bench_alloc_status {
+	BENCH_ALLOC_OK,
+	BENCH_ALLOC_MISSING,	/* "not installed" */
+	BENCH_ALLOC_SKIPPED,	/* e.g. a sanitizer build */
+};
+
+#define BENCH_MAX_ALLOCATORS 8
+
+struct bench_allocator {
+	const char *name;		/* column: "kmm", "glibc", "jemalloc" ... */
+	enum bench_alloc_kind kind;
+	enum bench_alloc_status status;
+	char note[128];			/* why missing or skipped */
+	char path[PATH_MAX];		/* the preloaded .so (PRELOAD) */
+	char version[128];		/* "libjemalloc2 5.3.0-1", "glibc 2.36", "kmm 0.1.0" */
+};
+
+/* peers.c: the columns (kmm first), found at run time; returns their number. */
+int bench_allocators_find(struct bench_allocator *a, int max, bool sanitizer);
+
+/*
+ * peers.c: runs workload w in a child (fork+exec of /proc/self/exe) with
+ * allocator a's malloc. 0, or -1 with the reason in err.
+ */
+int bench_peer_spawn(const struct bench_allocator *a, const struct bench_workload *w,
+		     const struct bench_params *p, struct bench_result *r, long *maxrss_kb,
+		     char *err, size_t errlen);
+/* The child's side: runs one workload and prints its result line. Exit status. */
+int bench_child_main(int argc, char **argv);
+
+/* ---- results ---- */
+
+/* One cell of the table: one workload on one allocator over all runs. */
+struct bench_cell {
+	double *samples;	/* ns/op of each successful run */
+	int n;
+	double *by_run;		/* ns/op of run i, NAN if it failed: pairs kmm with a peer */
+	long maxrss_kb;		/* peak RSS, max over runs; 0: unknown */
+	int failures;
+	char error[256];	/* the first failure */
+};
+
+struct bench_machine_info {
+	long nproc;
+	char cpu_model[128];
+	char kernel[128];
+	char date[64];		/* UTC, ISO 8601 */
+	char compiler[128];
+	char build[128];	/* optimisation, build type, sanitizer */
+};
+
+struct bench_report {
+	struct bench_allocator alloc[BENCH_MAX_ALLOCATORS];
+	int nr_alloc;
+	unsigned int *workloads;	/* rows: indices into bench_workloads */
+	unsigned int nr_workloads;
+	struct bench_cell *cells;	/* [row * nr_alloc + allocator] */
+	int failures;			/* runs that failed, kmm's and the peers' */
+	int runs;
+	bool quick;
+	bool sanitizer;
+	struct bench_params params;
+	char command[512];		/* how the bench was invoked */
+	char results_path[PATH_MAX];	/* the Markdown file; "" if none */
+	/* kmm's machines, one booted per workload and run */
+	char boot_cmdline[256];
+	char kmm_profile[64];
+	unsigned int kmm_cpus;
+	unsigned long kmm_mem_mib;
+	int kmm_checks;			/* machines checked */
+	int kmm_check_violations;	/* sum of kmm_page_alloc_check() */
+	long kmm_lost_pages;		/* sum of free pages not back after quiesce */
+	bool rss_per_workload;		/* kmm's RSS reset before each workload */
+	struct bench_machine_info machine;
+};
+
+static inline struct bench_cell *bench_cell(const struct bench_report *rep, unsigned int row,
+					    int a)
+{
+	return &rep->cells[row * (unsigned int)rep->nr_alloc + (unsigned int)a];
+}
+
+/* bench.c: the median and the minimum of n > 0 samples */
+double bench_median(const double *v, int n);
+double bench_min(const double *v, int n);
+
+/* report.c */
+void bench_machine_info(struct bench_machine_info *mi);
+void bench_print_text(const struct bench_report *rep, FILE *f);
+void bench_print_json(const struct bench_report *rep, FILE *f);
+/* 0, or -errno (the file could not be written). */
+int bench_write_markdown(const struct bench_report *rep, const char *path);
+
+/* ---- timing and helpers (bench.c) ---- */
+
+static inline uint64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Makes p escape and every store before it happen: a malloc/free pair whose
+ * block is never used is otherwise removed by the compiler.
+ */
+static inline void bench_escape(void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+static inline void bench_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+/* Records why the last workload failed (for this thread); returns err. */
+int bench_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *bench_error(void);
+
+/*
+ * Single-thread timing: calls fn(arg, n) (n ops, 0 or -errno) in batches,
+ * untimed for p->warmup_ns, then timed until p->target_ns have passed.
+ */
+int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
+	       struct bench_result *r);
+
+/* Peak RSS of this process since the last bench_rss_reset(), in KiB (0: unknown). */
+long bench_rss_peak_kb(void);
+/* Restarts the peak (Linux's clear_refs "5"); false where that is not possible. */
+bool bench_rss_reset(void);
+
+#endif /* KMM_BENCH_H */

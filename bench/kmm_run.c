@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One run of one workload on kmm: a machine booted for it, and checked after
+ * it. The page allocator's walker (kmm_page_alloc_check) must find nothing,
+ * and once the per-CPU lists are drained (kmm_quiesce) the free page count
+ * must be back at its boot value; either failure fails the run, with the
+ * machine's kernel log on stderr, since the numbers of a broken allocator
+ * mean nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+
+#include "bench.h"
+
+/* The tail of the machine's kernel log, where the walker reports what it found. */
+static void dump_log(struct kmm_machine *m)
+{
+	static char buf[64 * 1024];
+	long n = kmm_proc_read(m, "/dev/kmsg", buf, sizeof(buf));
+	const char *tail = buf;
+
+	if (n <= 0)
+		return;
+	if (strlen(buf) > 8192)
+		tail = strchr(buf + strlen(buf) - 8192, '\n');
+	fprintf(stderr, "kmm-bench: the machine's kernel log%s:\n%s\n",
+		tail != buf ? " (tail)" : "", tail ? tail : buf);
+}
+
+static void describe(struct bench_report *rep, struct kmm_machine *m)
+{
+	const struct kmm_layout *l = kmm_layout(m);
+
+	snprintf(rep->kmm_profile, sizeof(rep->kmm_profile), "%s", kmm_profile_name(m));
+	rep->kmm_cpus = kmm_nr_cpus(m);
+	rep->kmm_mem_mib = (unsigned long)(((kmm_phys_addr_t)l->max_pfn << KMM_PAGE_SHIFT) -
+					   l->phys_offset) >> 20;
+}
+
+int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result *r,
+		  long *maxrss_kb, char *err, size_t errlen)
+{
+	const struct bench_workload *w = &bench_workloads[wi];
+	struct kmm_machine *m;
+	unsigned long free_boot, free_after;
+	int ret, violations;
+
+	if (rep->rss_per_workload)
+		bench_rss_reset();
+	m = kmm_boot(rep->boot_cmdline);
+	if (!m) {
+		snprintf(err, errlen, "kmm_boot(\"%s\"): %s", rep->boot_cmdline, kmm_last_error());
+		return -1;
+	}
+	if (!rep->kmm_profile[0])
+		describe(rep, m);
+	kmm_quiesce(m);
+	free_boot = kmm_nr_free_pages(m);
+
+	ret = w->kmm_run(m, &rep->params, r);
+	if (ret)
+		snprintf(err, errlen, "%s", bench_error());
+
+	kmm_quiesce(m);
+	violations = kmm_page_alloc_check(m);
+	free_after = kmm_nr_free_pages(m);
+	rep->kmm_checks++;
+	rep->kmm_check_violations += violations;
+	rep->kmm_lost_pages += (long)(free_boot - free_after);
+	if (violations || free_after != free_boot) {
+		if (!ret)
+			snprintf(err, errlen,
+				 "after the run: kmm_page_alloc_check() found %d violation(s); "
+				 "free pages %lu, at boot %lu",
+				 violations, free_after, free_boot);
+		ret = -1;
+		dump_log(m);
+	}
+	*maxrss_kb = bench_rss_peak_kb();
+	kmm_shutdown(m);
+	return ret ? -1 : 0;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The peers' side of the workloads, and the child process that runs them:
+ * `kmm-bench --child WORKLOAD --warmup-ns N --time-ns N` runs one workload
+ * over whatever malloc the process has (glibc's, or the one LD_PRELOAD put
+ * first) and prints one result line for the parent, naming the library that
+ * malloc came from so that the parent can tell a preload that did not take,
+ * and giving its own peak RSS (VmHWM): the parent's ru_maxrss of the child
+ * would not do, as a child started by vfork (posix_spawn) inherits the
+ * parent's high-water mark at exec.
+ *
+ * Each op writes one byte of its block, behind a compiler barrier, as kmm's
+ * side does: otherwise the compiler may delete a malloc/free pair outright.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "remote.h"
+
+static int malloc_batch(void *arg, uint64_t n)
+{
+	const size_t size = *(const size_t *)arg;
+
+	for (uint64_t i = 0; i < n; i++) {
+		char *p = malloc(size);
+
+		if (!p)
+			return bench_fail(-ENOMEM, "malloc(%zu) failed", size);
+		p[0] = (char)i;
+		bench_escape(p);
+		free(p);
+	}
+	return 0;
+}
+
+static int malloc_run(size_t size, const struct bench_params *p, struct bench_result *r)
+{
+	return bench_loop(malloc_batch, &size, p, r);
+}
+
+int bench_peer_malloc_4k(const struct bench_params *p, struct bench_result *r)
+{
+	return malloc_run(4096, p, r);
+}
+
+int bench_peer_malloc_32k(const struct bench_params *p, struct bench_result *r)
+{
+	return malloc_run(32768, p, r);
+}
+
+int bench_peer_malloc_2m(const struct bench_params *p, struct bench_result *r)
+{
+	return malloc_run(2u << 20, p, r);
+}
+
+/* ---- the remote-free pair: malloc(4096) on one thread, free on the other ---- */
+
+static void *remote_alloc(void *ctx)
+{
+	char *p = malloc(4096);
+
+	(void)ctx;
+	if (!p) {
+		bench_fail(-ENOMEM, "malloc(4096) failed");
+		return NULL;
+	}
+	p[0] = 1;
+	bench_escape(p);
+	return p;
+}
+
+static void remote_free(void *ctx, void *obj)
+{
+	(void)ctx;
+	free(obj);
+}
+
+static void *remote_thread(void *arg)
+{
+	struct bench_remote_thread *t = arg;
+
+	bench_remote_start(t);
+	bench_remote_loop(t, remote_alloc, remote_free);
+	return NULL;
+}
+
+int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *r)
+{
+	return bench_remote_run(NULL, remote_thread, p, r);
+}
+
+/* ---- the child ---- */
+
+/* The file of the library whose malloc this process calls. */
+static const char *malloc_provider(void)
+{
+	void *sym = dlsym(RTLD_DEFAULT, "malloc");
+	Dl_info info;
+
+	if (!sym || !dladdr(sym, &info) || !info.dli_fname)
+		return "?";
+	return info.dli_fname;
+}
+
+static int parse_ns(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int bench_child_main(int argc, char **argv)
+{
+	struct bench_params p = { .warmup_ns = 0, .target_ns = 1000000 };
+	const struct bench_workload *w = NULL;
+	struct bench_result r = { 0 };
+	int ret;
+
+	for (int i = 1; i < argc; i += 2) {
+		bool ok = i + 1 < argc;
+
+		if (ok && !strcmp(argv[i], "--child"))
+			ok = (w = bench_workload_find(argv[i + 1])) != NULL;
+		else if (ok && !strcmp(argv[i], "--warmup-ns"))
+			ok = !parse_ns(argv[i + 1], &p.warmup_ns);
+		else if (ok && !strcmp(argv[i], "--time-ns"))
+			ok = !parse_ns(argv[i + 1], &p.target_ns);
+		else
+			ok = false;
+		if (!ok) {
+			w = NULL;
+			break;
+		}
+	}
+	if (!w) {
+		fprintf(stderr, "usage: kmm-bench --child WORKLOAD [--warmup-ns N] [--time-ns N]\n");
+		return 2;
+	}
+	/* a hung child must not hang the bench */
+	alarm((unsigned int)((p.warmup_ns + p.target_ns) / 1000000000ULL) + 60);
+	ret = w->peer_run(&p, &r);
+	if (ret) {
+		fprintf(stderr, "kmm-bench --child %s: %s\n", w->name, bench_error());
+		return 1;
+	}
+	printf("kmm-bench-result ns_per_op=%.6f ops=%llu maxrss_kib=%ld malloc=%s\n", r.ns_per_op,
+	       (unsigned long long)r.ops, bench_rss_peak_kb(), malloc_provider());
+	return fflush(stdout) ? 1 : 0;
+}
