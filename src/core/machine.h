@@ -127,6 +127,10 @@ struct kmm_machine {
 	bool memblock_warned;			/* memblock_alloc after the handover, once */
 	bool order_warned;			/* WARN_ON_ONCE of an order beyond the limit */
 	unsigned int pageblock_order;
+	/* the fast path's lookups, set at boot: gfp_zone() of the zone bits, -1 if bad */
+	int8_t gfp_zone_table[16];
+	/* the first zone of the zonelist a request of highest zone i may use */
+	struct kmm_zone *preferred_zone[KMM_MAX_NR_ZONES];
 	unsigned long totalram_pages;		/* [atomic] managed pages of all zones */
 	unsigned long totalhigh_pages;
 	int min_free_kbytes, user_min_free_kbytes;

@@ -267,7 +267,9 @@ nopage:
 	return NULL;
 }
 
-struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order)
+static __attribute__((noinline)) struct kmm_page *alloc_pages_slow(struct kmm_machine *m,
+								    kmm_gfp_t gfp,
+								    unsigned int order)
 {
 	struct kmm_page *page = NULL;
 	unsigned int alloc_flags;
@@ -315,6 +317,53 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 out:
 	if (unlikely(!page))
 		kmm_count_vm_events(m, cpu, KMM_PGALLOC_FAIL, 1);
+	kmm_plat_cpu_put(m);
+	return page;
+}
+
+/*
+ * The fast path (expected cost: a CPU-ownership check, a watermark test and
+ * a list pop): an order-0 request whose preferred zone passes the low
+ * watermark and whose CPU list holds a page of its type. Anything else, and
+ * anything unusual (fault injection on, a bad mask, no page allocator yet),
+ * takes alloc_pages_slow(), which is the whole of __alloc_pages().
+ */
+struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order)
+{
+	struct kmm_per_cpu_pages *pcp;
+	struct kmm_list_head *list;
+	struct kmm_page *page;
+	struct kmm_zone *z;
+	int highest, cpu, mt;
+	long free;
+
+	if (unlikely(order || !m->buddy_ready || KMM_READ_ONCE(m->fail_page_alloc.probability)))
+		return alloc_pages_slow(m, gfp, order);
+	highest = m->gfp_zone_table[gfp & KMM_GFP_ZONEMASK];
+	if (unlikely(highest < 0 || !(z = m->preferred_zone[highest])))
+		return alloc_pages_slow(m, gfp, order);
+	/* zone_watermark_fast(), order 0, at the low mark, without reserve rights */
+	free = kmm_zone_page_state(z, KMM_NR_FREE_PAGES) -
+	       KMM_READ_ONCE(z->vm_stat[KMM_NR_ZONE_FREE_HIGHATOMIC]);
+	if (unlikely(free <= (long)kmm_low_wmark_pages(z) + KMM_READ_ONCE(z->lowmem_reserve[highest])))
+		return alloc_pages_slow(m, gfp, order);
+	cpu = kmm_plat_cpu_get(m);
+	if (unlikely(cpu < 0))
+		return NULL;
+	mt = kmm_gfp_migratetype(gfp);
+	pcp = &z->per_cpu_pageset[cpu];
+	list = &pcp->lists[mt];
+	if (unlikely(kmm_list_empty(list))) {
+		kmm_plat_cpu_put(m);
+		return alloc_pages_slow(m, gfp, order);
+	}
+	pcp->free_count >>= 1;
+	page = kmm_list_first_entry(list, struct kmm_page, lru);
+	kmm_list_del(&page->lru);
+	KMM_WRITE_ONCE(pcp->count, pcp->count - 1);
+	prep_new_page(m, page, 0, gfp);
+	kmm_count_vm_events(m, cpu, KMM_PCP_ALLOC_HIT, 1);
+	kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx), 1);
 	kmm_plat_cpu_put(m);
 	return page;
 }
@@ -441,9 +490,24 @@ static bool free_is_valid(struct kmm_machine *m, struct kmm_page *page, unsigned
 	return true;
 }
 
+/* put_page_testzero(): drops one reference, true when it was the last. */
+static bool put_testzero(struct kmm_page *page)
+{
+	/*
+	 * Holding the only reference, the caller is the only one who may
+	 * touch the count: a plain store does, without a locked instruction
+	 * (which costs more than the rest of the fast path together).
+	 */
+	if (likely(kmm_page_ref(page) == 1)) {
+		kmm_set_page_ref(page, 0);
+		return true;
+	}
+	return __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
 static void free_pages_ref(struct kmm_machine *m, struct kmm_page *page, unsigned int order)
 {
-	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+	if (put_testzero(page)) {
 		if (free_pages_prepare(m, page, order))
 			free_the_page(m, page, order);
 		return;
@@ -461,8 +525,42 @@ static void free_pages_ref(struct kmm_machine *m, struct kmm_page *page, unsigne
 	}
 }
 
+/*
+ * The free fast path: an order-0 page of this machine holding its only
+ * reference, in the state a page must be in when freed (no flags to check,
+ * allocated with order 0, not compound, unmapped), goes straight to its
+ * CPU's list. Everything else takes the checked path below.
+ */
+static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page)
+{
+	const unsigned long check = KMM_PAGE_FLAGS_CHECK_AT_FREE | (1UL << KMM_PG_head) |
+				    (KMM_PAGE_ORDER_FIELD_MASK << KMM_PAGE_ALLOC_ORDER_SHIFT);
+	struct kmm_zone *z;
+	unsigned long pfn;
+	int cpu;
+
+	if (unlikely(!kmm_page_in_mem_map(m, page)))
+		return false;
+	if (unlikely((page->flags & check) != (1UL << KMM_PAGE_ALLOC_ORDER_SHIFT) ||
+		     kmm_page_ref(page) != 1 || page->_mapcount != -1 || page->mapping ||
+		     ((uintptr_t)page->lru.next & 1)))
+		return false;
+	kmm_set_page_ref(page, 0);
+	kmm_page_set_alloc_order1(page, 0);
+	page->private = 0;
+	cpu = kmm_plat_cpu_get(m);
+	z = kmm_page_zone(m, page);
+	pfn = kmm_pfn(m, page);
+	kmm_free_to_pcp(z, cpu, page, pfn, 0);
+	kmm_count_vm_events(m, cpu, KMM_PGFREE, 1);
+	kmm_plat_cpu_put(m);
+	return true;
+}
+
 void kmm___free_pages(struct kmm_machine *m, struct kmm_page *page, unsigned int order)
 {
+	if (likely(order == 0) && likely(free_fast(m, page)))
+		return;
 	if (unlikely(!page)) {
 		kmm_warn_splat(m, "mm/page_alloc.c", 4930, "__free_pages", "__free_pages(NULL)");
 		return;

@@ -54,6 +54,16 @@ void kmm_build_zonelist(struct kmm_machine *m)
 		if (kmm_zone_managed(&pgdat->node_zones[z]))
 			pgdat->zonelist[n++] = &pgdat->node_zones[z];
 	pgdat->zonelist[n] = NULL;
+	for (unsigned int bits = 0; bits < 16; bits++)
+		m->gfp_zone_table[bits] = (int8_t)kmm_gfp_zone(m, bits);
+	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
+		m->preferred_zone[i] = NULL;
+		for (struct kmm_zone **zp = pgdat->zonelist; *zp; zp++)
+			if ((*zp)->idx <= i) {
+				m->preferred_zone[i] = *zp;
+				break;
+			}
+	}
 }
 
 bool kmm_zone_watermark_ok(struct kmm_zone *z, unsigned int order, unsigned long mark,

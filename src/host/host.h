@@ -40,6 +40,11 @@ struct kmm_plat {
 	pthread_cond_t cpu_wait;
 	atomic_int cpu_waiters;
 	atomic_int nr_tasks;
+	bool sticky_ok;			/* membarrier works: tasks may keep their CPUs */
+	atomic_int shared_mode;		/* more tasks than CPUs (or !sticky_ok) */
+	pthread_mutex_t tasks_lock;
+	pthread_mutex_t takers_lock;	/* one taker of other tasks' CPUs at a time */
+	struct kmm_task *tasks;		/* every task struct, reused, freed at shutdown */
 
 	/* the free page reporting thread */
 	pthread_t reporter;
@@ -49,16 +54,20 @@ struct kmm_plat {
 	bool reporter_stop;
 };
 
-/* Per-thread task state (current). */
+/* A task: the state of an attached thread (task.c). */
 struct kmm_task {
-	struct kmm_machine *m;
-	int cpu;			/* CPU held, or last held; -1 before the first */
+	struct kmm_machine *m;		/* NULL: not attached */
+	int cpu;			/* CPU held, or last held */
 	int home;			/* preferred CPU */
 	int hold;			/* nesting of kmm_cpu_enter/preempt_disable */
 	int preempt_count;
+	int sticky_cpu;			/* the CPU this task keeps between calls, or -1 */
+	atomic_int in_kernel;		/* inside the kernel on its CPU now */
+	struct kmm_task *next;		/* in plat->tasks */
+	bool used;
 };
 
-extern _Thread_local struct kmm_task kmm_cur;
+extern __attribute__((tls_model("initial-exec"))) _Thread_local struct kmm_task *kmm_curp;
 
 /* Sets the calling thread's kmm_last_error() text; returns err. */
 int kmm_set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -234,7 +234,7 @@ struct kmm_machine *kmm_boot(const char *cmdline)
 	int ret;
 
 	kmm_clear_error();
-	if (kmm_cur.m) {
+	if (kmm_curp->m) {
 		kmm_set_error(-EBUSY, "kmm_boot: the calling thread is attached to another machine");
 		return NULL;
 	}
@@ -281,7 +281,7 @@ void kmm_shutdown(struct kmm_machine *m)
 
 	if (!m)
 		return;
-	if (kmm_cur.m == m)
+	if (kmm_curp->m == m)
 		kmm_thread_detach();
 	others = atomic_load(&m->plat->nr_tasks);
 	if (others)

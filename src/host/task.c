@@ -5,37 +5,81 @@
  * An attached thread is a task. A task runs kernel code only while it holds
  * a CPU: kmm_cpu_enter() (every entry into the kernel, and preempt_disable)
  * takes one, kmm_cpu_exit() gives it back when the nesting drops to zero.
- * Holding is an owner pointer per CPU, taken with one compare-and-swap and
- * released with one store, so that per-CPU data is never touched by two
- * threads at once and the per-CPU fast paths above need no atomics.
+ * Per-CPU data of a CPU is touched only by its holder, so the per-CPU fast
+ * paths above need no lock and no atomic read-modify-write.
  *
- * Each task has a home CPU, spread evenly at attach. While tasks do not
- * outnumber CPUs every task has a home of its own, so it always gets the
- * same CPU back without contention: it keeps its CPU between calls. With
- * more tasks than CPUs a task takes its home if free, else any free CPU,
- * else sleeps on cpu_wait until one is released. A CPU is never held between
- * calls, so a thread blocked outside kmm (on a barrier, a join) never keeps
- * another from running: nothing deadlocks for want of a CPU.
+ * 1. Ownership. cpu[c].owner names the task that owns CPU c, and
+ *    task->in_kernel says whether it is inside the kernel right now. Two modes:
  *
- * Sleeping (kmm_msleep, and later wait queues) releases the CPU and takes
- * one again on waking, perhaps another one: tasks migrate as in Linux.
+ *    - Sticky (tasks <= CPUs): a task keeps the CPU it took when it leaves the
+ *      kernel. Entering again is a store to in_kernel and a load of the owner
+ *      word, no atomic read-modify-write: each task keeps its CPU between
+ *      calls, as the kernel's per-CPU data expects.
+ *    - Shared (more tasks than CPUs): a CPU is taken with a compare-and-swap
+ *      at every entry and given back at every exit, so a thread blocked
+ *      outside kmm (on a barrier, a join) never keeps others from running.
  *
- * Releasing costs one store and one load: the releaser stores NULL (release
- * order) and signals only if it sees a waiter. The two are not ordered
- * against a waiter's registration, so a wake-up can be missed; waiters
- * therefore wait at most a millisecond before scanning again. The cost of
- * the rare race is a delay, and the common path stays two plain accesses.
+ * 2. Taking a CPU from its sticky owner (when the machine turns shared, and
+ *    for work that must run on every CPU, as drain_all_pages) is Dekker's
+ *    handshake with asymmetric fences: the owner stores in_kernel then loads
+ *    the owner word with only a compiler barrier between; the taker swaps
+ *    the owner word, runs membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which
+ *    makes every running thread of the process pass a full barrier, then
+ *    waits for in_kernel to read 0. Either the owner saw the new owner word
+ *    and backed off, or its in_kernel store is visible and the taker waits
+ *    for it to leave. Takers are serialised by takers_lock, so a CPU is
+ *    never taken from a taker that is itself still waiting. Without membarrier, or under ThreadSanitizer (which
+ *    cannot see that handshake), machines stay shared.
+ *
+ * 3. Waiting. A task that finds no free CPU waits on cpu_wait; releasers
+ *    signal it when they see a waiter, and waiters rescan every millisecond,
+ *    so a missed wake-up costs a delay, never a deadlock.
+ *
+ * Sleeping (kmm_msleep, and later wait queues) gives the CPU up entirely and
+ * takes one again on waking, perhaps another one: tasks migrate as in Linux.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/membarrier.h>
 #include <stdio.h>
-#include <time.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
 
-_Thread_local struct kmm_task kmm_cur;
+#if defined(__SANITIZE_THREAD__)
+#define KMM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KMM_TSAN 1
+#endif
+#endif
+
+/* The calling thread's task; a thread that never attached points at a blank one. */
+static struct kmm_task no_task = { .cpu = -1, .sticky_cpu = -1 };
+/* initial-exec: one %fs-relative load, not a __tls_get_addr call per kernel entry */
+__attribute__((tls_model("initial-exec"))) _Thread_local struct kmm_task *kmm_curp = &no_task;
+
+static __attribute__((unused)) bool membarrier_works(void)
+{
+	static int state;	/* 0 unknown, 1 works, -1 not */
+
+	if (!__atomic_load_n(&state, __ATOMIC_ACQUIRE)) {
+		long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0);
+		int ok = cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+			 !syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0);
+
+		__atomic_store_n(&state, ok ? 1 : -1, __ATOMIC_RELEASE);
+	}
+	return state > 0;
+}
+
+static void membarrier_all(void)
+{
+	syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0);
+}
 
 void kmm_cpus_init(struct kmm_machine *m)
 {
@@ -48,14 +92,32 @@ void kmm_cpus_init(struct kmm_machine *m)
 	}
 	pthread_mutex_init(&p->cpu_wait_lock, NULL);
 	pthread_cond_init(&p->cpu_wait, NULL);
+	pthread_mutex_init(&p->tasks_lock, NULL);
+	pthread_mutex_init(&p->takers_lock, NULL);
 	atomic_init(&p->cpu_waiters, 0);
 	atomic_init(&p->nr_tasks, 0);
+#ifdef KMM_TSAN
+	p->sticky_ok = false;
+#else
+	p->sticky_ok = membarrier_works();
+#endif
+	atomic_init(&p->shared_mode, !p->sticky_ok);
 }
 
 void kmm_cpus_destroy(struct kmm_machine *m)
 {
-	pthread_mutex_destroy(&m->plat->cpu_wait_lock);
-	pthread_cond_destroy(&m->plat->cpu_wait);
+	struct kmm_plat *p = m->plat;
+
+	pthread_mutex_destroy(&p->cpu_wait_lock);
+	pthread_cond_destroy(&p->cpu_wait);
+	pthread_mutex_destroy(&p->tasks_lock);
+	pthread_mutex_destroy(&p->takers_lock);
+	while (p->tasks) {
+		struct kmm_task *t = p->tasks;
+
+		p->tasks = t->next;
+		free(t);
+	}
 }
 
 static bool cpu_try_take(struct kmm_plat *p, int cpu, struct kmm_task *t)
@@ -67,14 +129,30 @@ static bool cpu_try_take(struct kmm_plat *p, int cpu, struct kmm_task *t)
 						       memory_order_relaxed);
 }
 
+/*
+ * Marks the task inside the kernel on a CPU it has just taken, then checks
+ * that nobody took the CPU away meanwhile (the owner's half of the handshake).
+ */
+static inline __attribute__((always_inline)) bool enter_on(struct kmm_plat *p, struct kmm_task *t, int cpu)
+{
+	atomic_store_explicit(&t->in_kernel, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (likely(atomic_load_explicit(&p->cpu[cpu].owner, memory_order_relaxed) == t)) {
+		t->cpu = cpu;
+		return true;
+	}
+	atomic_store_explicit(&t->in_kernel, 0, memory_order_release);
+	return false;
+}
+
 static bool cpu_take_any(struct kmm_plat *p, struct kmm_task *t)
 {
 	for (unsigned int i = 0; i < p->nr_cpus; i++) {
 		int cpu = (t->home + (int)i) % (int)p->nr_cpus;
 
 		if (cpu_try_take(p, cpu, t)) {
-			t->cpu = cpu;
-			return true;
+			if (enter_on(p, t, cpu))
+				return true;
 		}
 	}
 	return false;
@@ -103,39 +181,29 @@ static void cpu_acquire_slow(struct kmm_plat *p, struct kmm_task *t)
 	pthread_mutex_unlock(&p->cpu_wait_lock);
 }
 
-/* Takes one given CPU, waiting for its holder to let go (work queued on that CPU). */
-static void cpu_acquire_this(struct kmm_plat *p, struct kmm_task *t, int cpu)
-{
-	if (cpu_try_take(p, cpu, t)) {
-		t->cpu = cpu;
-		return;
-	}
-	pthread_mutex_lock(&p->cpu_wait_lock);
-	atomic_fetch_add(&p->cpu_waiters, 1);
-	while (!cpu_try_take(p, cpu, t))
-		wait_a_little(p);
-	atomic_fetch_sub(&p->cpu_waiters, 1);
-	pthread_mutex_unlock(&p->cpu_wait_lock);
-	t->cpu = cpu;
-}
-
-static void cpu_acquire(struct kmm_task *t)
+static __attribute__((noinline)) void cpu_acquire_other(struct kmm_task *t)
 {
 	struct kmm_plat *p = t->m->plat;
 
-	if (cpu_try_take(p, t->home, t)) {
-		t->cpu = t->home;
-		return;
+	t->sticky_cpu = -1;
+	if (cpu_take_any(p, t) || (cpu_acquire_slow(p, t), true)) {
+		if (!atomic_load_explicit(&p->shared_mode, memory_order_relaxed))
+			t->sticky_cpu = t->cpu;
 	}
-	if (!cpu_take_any(p, t))
-		cpu_acquire_slow(p, t);
 }
 
-static void cpu_release(struct kmm_task *t)
+/* The fast path: the CPU this task kept is still its own. */
+static inline __attribute__((always_inline)) void cpu_acquire(struct kmm_task *t)
 {
-	struct kmm_plat *p = t->m->plat;
+	int c = t->sticky_cpu;
 
-	atomic_store_explicit(&p->cpu[t->cpu].owner, NULL, memory_order_release);
+	if (likely(c >= 0) && likely(enter_on(t->m->plat, t, c)))
+		return;
+	cpu_acquire_other(t);
+}
+
+static void wake_waiters(struct kmm_plat *p)
+{
 	if (atomic_load_explicit(&p->cpu_waiters, memory_order_relaxed)) {
 		pthread_mutex_lock(&p->cpu_wait_lock);
 		pthread_cond_broadcast(&p->cpu_wait);
@@ -143,26 +211,127 @@ static void cpu_release(struct kmm_task *t)
 	}
 }
 
+/* Gives the CPU up entirely (shared mode, sleeping, detaching). */
+static void cpu_release(struct kmm_task *t)
+{
+	struct kmm_plat *p = t->m->plat;
+	struct kmm_task *self = t;
+
+	atomic_store_explicit(&t->in_kernel, 0, memory_order_release);
+	if (t->sticky_cpu >= 0 || t->cpu >= 0)
+		atomic_compare_exchange_strong_explicit(&p->cpu[t->cpu].owner, &self, NULL,
+							memory_order_release,
+							memory_order_relaxed);
+	t->sticky_cpu = -1;
+	wake_waiters(p);
+}
+
+/*
+ * Leaves the kernel: a sticky owner keeps its CPU, others give it back. A
+ * sticky owner whose CPU was taken meanwhile (the machine turned shared)
+ * needs nothing more: its next entry finds the owner word changed.
+ */
+static inline __attribute__((always_inline)) void cpu_leave(struct kmm_task *t)
+{
+	if (likely(t->sticky_cpu >= 0)) {
+		atomic_store_explicit(&t->in_kernel, 0, memory_order_release);
+		return;
+	}
+	cpu_release(t);
+}
+
+/*
+ * Takes CPU cpu from whoever owns it, waiting until its owner is out of the
+ * kernel (the taker's half of the handshake). Returns with the CPU owned by t.
+ */
+static void cpu_take_from_owner(struct kmm_plat *p, struct kmm_task *t, int cpu)
+{
+	for (;;) {
+		struct kmm_task *u = atomic_load_explicit(&p->cpu[cpu].owner, memory_order_relaxed);
+
+		if (!u) {
+			if (cpu_try_take(p, cpu, t))
+				return;
+			continue;
+		}
+		if (u == t)
+			return;
+		if (atomic_compare_exchange_strong_explicit(&p->cpu[cpu].owner, &u, t,
+							    memory_order_acquire,
+							    memory_order_relaxed)) {
+			if (p->sticky_ok)
+				membarrier_all();
+			while (atomic_load_explicit(&u->in_kernel, memory_order_acquire)) {
+				pthread_mutex_lock(&p->cpu_wait_lock);
+				atomic_fetch_add(&p->cpu_waiters, 1);
+				if (atomic_load_explicit(&u->in_kernel, memory_order_acquire))
+					wait_a_little(p);
+				atomic_fetch_sub(&p->cpu_waiters, 1);
+				pthread_mutex_unlock(&p->cpu_wait_lock);
+			}
+			return;
+		}
+	}
+}
+
+/* Turns the machine shared: every sticky owner loses its CPU once it is out. */
+static void go_shared(struct kmm_plat *p, struct kmm_task *t)
+{
+	if (atomic_exchange(&p->shared_mode, 1))
+		return;
+	pthread_mutex_lock(&p->takers_lock);
+	for (unsigned int cpu = 0; cpu < p->nr_cpus; cpu++) {
+		struct kmm_task *u = atomic_load(&p->cpu[cpu].owner);
+
+		if (!u || u == t)
+			continue;
+		cpu_take_from_owner(p, t, (int)cpu);
+		atomic_store_explicit(&p->cpu[cpu].owner, NULL, memory_order_release);
+	}
+	pthread_mutex_unlock(&p->takers_lock);
+	wake_waiters(p);
+}
+
 void kmm_cpu_enter(void)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 
 	if (t->m && t->hold++ == 0)
 		cpu_acquire(t);
 }
 
-
 void kmm_cpu_exit(void)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 
 	if (t->m && t->hold > 0 && --t->hold == 0)
-		cpu_release(t);
+		cpu_leave(t);
+}
+
+static struct kmm_task *task_get(struct kmm_plat *p)
+{
+	struct kmm_task *t;
+
+	/* tasks are never freed while the machine lives: a taker may still read in_kernel */
+	pthread_mutex_lock(&p->tasks_lock);
+	for (t = p->tasks; t && t->used; t = t->next)
+		;
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (t) {
+			t->next = p->tasks;
+			p->tasks = t;
+		}
+	}
+	if (t)
+		t->used = true;
+	pthread_mutex_unlock(&p->tasks_lock);
+	return t;
 }
 
 int kmm_thread_attach(struct kmm_machine *m)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 	struct kmm_plat *p;
 	int home = 0;
 
@@ -173,31 +342,50 @@ int kmm_thread_attach(struct kmm_machine *m)
 	if (t->m)
 		return kmm_set_error(-EBUSY, "kmm_thread_attach: thread is attached to another machine");
 	p = m->plat;
+	t = task_get(p);
+	if (!t)
+		return kmm_set_error(-ENOMEM, "kmm_thread_attach: out of host memory");
 	for (unsigned int i = 1; i < p->nr_cpus; i++)
 		if (atomic_load(&p->cpu[i].homed) < atomic_load(&p->cpu[home].homed))
 			home = (int)i;
 	atomic_fetch_add(&p->cpu[home].homed, 1);
-	atomic_fetch_add(&p->nr_tasks, 1);
-	*t = (struct kmm_task){ .m = m, .cpu = home, .home = home };
+	t->m = m;
+	t->cpu = home;
+	t->home = home;
+	t->hold = 0;
+	t->preempt_count = 0;
+	t->sticky_cpu = -1;
+	atomic_store(&t->in_kernel, 0);
+	kmm_curp = t;
+	if (atomic_fetch_add(&p->nr_tasks, 1) + 1 > (int)p->nr_cpus)
+		go_shared(p, t);
 	return 0;
 }
 
 void kmm_thread_detach(void)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
+	struct kmm_plat *p;
 
 	if (!t->m)
 		return;
-	if (t->hold > 0)
+	p = t->m->plat;
+	if (t->hold > 0 || t->sticky_cpu >= 0)
 		cpu_release(t);
-	atomic_fetch_sub(&t->m->plat->cpu[t->home].homed, 1);
-	atomic_fetch_sub(&t->m->plat->nr_tasks, 1);
-	*t = (struct kmm_task){ .cpu = -1 };
+	atomic_fetch_sub(&p->cpu[t->home].homed, 1);
+	/* back to no more tasks than CPUs: tasks may keep their CPUs again */
+	if (atomic_fetch_sub(&p->nr_tasks, 1) - 1 <= (int)p->nr_cpus && p->sticky_ok)
+		atomic_store(&p->shared_mode, 0);
+	pthread_mutex_lock(&p->tasks_lock);
+	t->m = NULL;
+	t->used = false;
+	pthread_mutex_unlock(&p->tasks_lock);
+	kmm_curp = &no_task;
 }
 
 struct kmm_machine *kmm_current_machine(void)
 {
-	return kmm_cur.m;
+	return kmm_curp->m;
 }
 
 unsigned int kmm_nr_cpus(struct kmm_machine *m)
@@ -207,58 +395,64 @@ unsigned int kmm_nr_cpus(struct kmm_machine *m)
 
 int kmm_smp_processor_id(void)
 {
-	return kmm_cur.m ? kmm_cur.cpu : 0;
+	return kmm_curp->m ? kmm_curp->cpu : 0;
 }
 
 void kmm_preempt_disable(void)
 {
-	kmm_cur.preempt_count++;
+	if (!kmm_curp->m)
+		return;
+	kmm_curp->preempt_count++;
 	kmm_cpu_enter();
 }
 
 void kmm_preempt_enable(void)
 {
-	if (kmm_cur.preempt_count > 0) {
-		kmm_cur.preempt_count--;
+	if (kmm_curp->m && kmm_curp->preempt_count > 0) {
+		kmm_curp->preempt_count--;
 		kmm_cpu_exit();
 	}
 }
 
 int kmm_preempt_count(void)
 {
-	return kmm_cur.preempt_count;
+	return kmm_curp->preempt_count;
 }
 
 /* might_sleep(): the kernel's report when a task sleeps in atomic context. */
 static void might_sleep(const char *where)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 
 	if (!t->m || !t->preempt_count)
 		return;
 	kmm_core_printk(t->m, KMM_KERN_ERR "BUG: sleeping function called from invalid context at %s\n", where);
-	kmm_core_printk(t->m, KMM_KERN_ERR "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: %d, name: kmm\n",
-			(int)getpid());
+	kmm_core_printk(t->m, KMM_KERN_ERR "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: %d, name: %s\n",
+			(int)syscall(SYS_gettid), program_invocation_short_name);
 	kmm_core_printk(t->m, KMM_KERN_ERR "preempt_count: %x, expected: 0\n", t->preempt_count);
 }
 
-void kmm_msleep(unsigned int msecs)
+static void sleep_ns(struct kmm_task *t, uint64_t ns)
 {
-	struct kmm_task *t = &kmm_cur;
-	struct timespec ts = { msecs / 1000, (long)(msecs % 1000) * 1000000L };
-	int hold = t->hold;
+	struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+	int hold = t->m ? t->hold : 0;
 
-	might_sleep("kernel/time/sleep_timeout.c:365");
-	if (t->m && hold > 0) {
+	if (hold) {
 		cpu_release(t);
 		t->hold = 0;
 	}
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
-	if (t->m && hold > 0) {
+	if (hold) {
 		cpu_acquire(t);
 		t->hold = hold;
 	}
+}
+
+void kmm_msleep(unsigned int msecs)
+{
+	might_sleep("kernel/time/sleep_timeout.c:365");
+	sleep_ns(kmm_curp, (uint64_t)msecs * 1000000ULL);
 }
 
 /* ---- the platform interface of include/kmm/platform.h ---- */
@@ -266,7 +460,7 @@ void kmm_msleep(unsigned int msecs)
 /* The calling task of m: an unattached thread becomes one; NULL if it belongs to another machine. */
 static struct kmm_task *task_of(struct kmm_machine *m)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 
 	if (likely(t->m == m))
 		return t;
@@ -274,37 +468,54 @@ static struct kmm_task *task_of(struct kmm_machine *m)
 		kmm_core_printk(m, KMM_KERN_ERR "BUG: kmm: a task of another machine called into this one\n");
 		return NULL;
 	}
-	kmm_thread_attach(m);
-	return t;
+	if (kmm_thread_attach(m))
+		return NULL;
+	return kmm_curp;
 }
 
-int kmm_plat_cpu_get(struct kmm_machine *m)
+static __attribute__((noinline)) int cpu_get_slow(struct kmm_machine *m)
 {
-	struct kmm_task *t = task_of(m);
+	struct kmm_task *t = kmm_curp;
 
-	if (unlikely(!t))
-		return -1;
+	if (unlikely(t->m != m)) {
+		t = task_of(m);
+		if (!t)
+			return -1;
+	}
 	if (t->hold++ == 0)
 		cpu_acquire(t);
 	return t->cpu;
 }
 
+/* Expected cost of the fast path: a TLS load, two stores and two loads. */
+int kmm_plat_cpu_get(struct kmm_machine *m)
+{
+	struct kmm_task *t = kmm_curp;
+
+	if (likely(t->m == m && t->hold == 0 && t->sticky_cpu >= 0) &&
+	    likely(enter_on(m->plat, t, t->sticky_cpu))) {
+		t->hold = 1;
+		return t->cpu;
+	}
+	return cpu_get_slow(m);
+}
+
 void kmm_plat_cpu_put(struct kmm_machine *m)
 {
-	struct kmm_task *t = &kmm_cur;
+	struct kmm_task *t = kmm_curp;
 
 	if (likely(t->m == m) && t->hold > 0 && --t->hold == 0)
-		cpu_release(t);
+		cpu_leave(t);
 }
 
 int kmm_plat_cpu_id(struct kmm_machine *m)
 {
-	return kmm_cur.m == m && kmm_cur.cpu >= 0 ? kmm_cur.cpu : 0;
+	return kmm_curp->m == m && kmm_curp->cpu >= 0 ? kmm_curp->cpu : 0;
 }
 
 bool kmm_plat_in_atomic(struct kmm_machine *m)
 {
-	return kmm_cur.m == m && kmm_cur.preempt_count > 0;
+	return kmm_curp->m == m && kmm_curp->preempt_count > 0;
 }
 
 void kmm_plat_on_each_cpu(struct kmm_machine *m,
@@ -317,17 +528,21 @@ void kmm_plat_on_each_cpu(struct kmm_machine *m,
 	if (!t)
 		return;
 	hold = t->hold;
-	if (hold) {
+	if (hold || t->sticky_cpu >= 0)
 		cpu_release(t);
-		t->hold = 0;
-	}
+	t->hold = 0;
+	pthread_mutex_lock(&p->takers_lock);
 	for (unsigned int cpu = 0; cpu < p->nr_cpus; cpu++) {
-		cpu_acquire_this(p, t, (int)cpu);
+		/* run on that CPU: take it from its owner once the owner is out */
+		cpu_take_from_owner(p, t, (int)cpu);
+		atomic_store_explicit(&t->in_kernel, 1, memory_order_relaxed);
+		t->cpu = (int)cpu;
 		t->hold = 1;
 		fn(m, (int)cpu, arg);
 		t->hold = 0;
 		cpu_release(t);
 	}
+	pthread_mutex_unlock(&p->takers_lock);
 	if (hold) {
 		cpu_acquire(t);
 		t->hold = hold;
@@ -337,19 +552,9 @@ void kmm_plat_on_each_cpu(struct kmm_machine *m,
 void kmm_plat_sleep(struct kmm_machine *m, uint64_t ns)
 {
 	struct kmm_task *t = task_of(m);
-	struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
-	int hold = t ? t->hold : 0;
 
-	if (hold) {
-		cpu_release(t);
-		t->hold = 0;
-	}
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-	if (hold) {
-		cpu_acquire(t);
-		t->hold = hold;
-	}
+	if (t)
+		sleep_ns(t, ns);
 }
 
 const char *kmm_plat_task_comm(struct kmm_machine *m)
