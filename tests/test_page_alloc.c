@@ -8,6 +8,7 @@
  * kmm_quiesce, with every free count at its boot value and the walker clean.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <sys/stat.h>
 
@@ -724,16 +725,85 @@ static void counters_only_grow(struct kunit *test)
 	struct kmm_machine *m = boot_quiet(test, "nr_cpus=1");
 	struct kmm_page *p;
 
+	unsigned long boot_free;
+
 	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* the boot frees count in pgfree, as in the kernel */
+	boot_free = m->vm_events[0][KMM_PGFREE];
+	KUNIT_EXPECT_EQ(test, boot_free, m->totalram_pages);
 	p = kmm_alloc_pages(m, KMM_GFP_KERNEL, 3);
 	kmm___free_pages(m, p, 3);
 	p = kmm_alloc_pages(m, KMM_GFP_DMA, 0);
 	kmm___free_pages(m, p, 0);
 	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGALLOC_DMA32], 8);
 	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGALLOC_DMA], 1);
-	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGFREE], 9);
+	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGFREE] - boot_free, 9);
+	KUNIT_EXPECT_EQ(test, m->pgdat->node_zones[KMM_ZONE_DMA32].per_cpu_pageset[0].numa_hit, 1);
+	KUNIT_EXPECT_EQ(test, m->pgdat->node_zones[KMM_ZONE_DMA].per_cpu_pageset[0].numa_hit, 1);
 	kmm_quiesce(m);
-	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGFREE], 9);
+	KUNIT_EXPECT_EQ(test, m->vm_events[0][KMM_PGFREE] - boot_free, 9);
+	kmm_shutdown(m);
+}
+
+static void sysctls_and_fault_knobs(struct kunit *test)
+{
+	struct kmm_machine *m = boot_quiet(test, "nr_cpus=2");
+	struct kmm_zone *dma, *dma32;
+	char buf[128];
+	unsigned long mins;
+	int failed = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	dma = &m->pgdat->node_zones[KMM_ZONE_DMA];
+	dma32 = &m->pgdat->node_zones[KMM_ZONE_DMA32];
+	/* min_free_kbytes: the watermarks follow, in proportion to the zones */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/min_free_kbytes", "8192\n"), 0);
+	kmm_proc_read(m, "/proc/sys/vm/min_free_kbytes", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "8192\n");
+	mins = kmm_min_wmark_pages(dma) + kmm_min_wmark_pages(dma32);
+	KUNIT_EXPECT_LE(test, mins, 2048);
+	KUNIT_EXPECT_GE(test, mins, 2046);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/min_free_kbytes", "lots"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/min_free_kbytes", "-5"), -EINVAL);
+	/* watermark_scale_factor: 1..3000; the low-min gap is managed * factor / 10000 */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/watermark_scale_factor", "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/watermark_scale_factor", "3001"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/watermark_scale_factor", "1000"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_low_wmark_pages(dma32) - kmm_min_wmark_pages(dma32),
+			dma32->managed_pages * 1000 / 10000);
+	/* lowmem_reserve_ratio: the given entries change, the rest stay */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/lowmem_reserve_ratio", "128 64"), 0);
+	kmm_proc_read(m, "/proc/sys/vm/lowmem_reserve_ratio", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "128\t64\t32\t0\t0\n");
+	KUNIT_EXPECT_EQ(test, dma->lowmem_reserve[KMM_ZONE_DMA32], (long)(dma32->managed_pages / 128));
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/lowmem_reserve_ratio", "1 2 3 4 5 6"), -EINVAL);
+	/* percpu_pagelist_high_fraction: 0 or >= 8 */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/percpu_pagelist_high_fraction", "4"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/percpu_pagelist_high_fraction", "8"), 0);
+	KUNIT_EXPECT_EQ(test, dma32->per_cpu_pageset[1].high, (int)(dma32->managed_pages / 8 / 2));
+	/* fail_page_alloc's knobs: fail the next two order-0 sleeping allocations */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/min-order", "0"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/times", "2"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/verbose", "1"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/probability", "101"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "maybe"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/probability", "100"), 0);
+	kmm_proc_read(m, "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "N\n");
+	for (int i = 0; i < 5; i++) {
+		struct kmm_page *p = kmm_alloc_pages(m, KMM_GFP_KERNEL, 0);
+
+		failed += !p;
+		if (p)
+			kmm___free_pages(m, p, 0);
+	}
+	KUNIT_EXPECT_EQ(test, failed, 2);
+	kmm_proc_read(m, "/sys/kernel/debug/fail_page_alloc/times", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "0\n");
+	KUNIT_EXPECT_EQ(test, count_in(kmsg(m), "FAULT_INJECTION: forcing a failure."), 2);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/vmstat", "1"), -EACCES);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
 	kmm_shutdown(m);
 }
 
@@ -755,6 +825,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(random_sequences_return_to_boot_state),
 	KUNIT_CASE(threaded_random_sequences),
 	KUNIT_CASE(counters_only_grow),
+	KUNIT_CASE(sysctls_and_fault_knobs),
 	{ 0 },
 };
 

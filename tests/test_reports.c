@@ -372,7 +372,15 @@ static void check_zoneinfo(struct kunit *test, struct kmm_machine *m, const stru
 			sp(&tail, ")\n      nr_free_pages %ld\n      nr_zone_inactive_anon 0\n",
 			   kmm_zone_page_state(z, KMM_NR_FREE_PAGES));
 			KUNIT_EXPECT_STRSTR(test, block, tail.s);
-			KUNIT_EXPECT_STRSTR(test, block, "\n      nr_mlock     0\n      nr_bounce    0\n      nr_free_cma  0\n  pagesets\n    cpu: 0\n");
+			if (m->mbc.numa) {
+				/* NUMA kernels (x86_64): the numa_* lines, every allocation a local hit */
+				KUNIT_EXPECT_STRSTR(test, block, "\n      nr_mlock     0\n      nr_bounce    0\n      nr_free_cma  0\n      numa_hit     ");
+				KUNIT_EXPECT_STRSTR(test, block, "\n      numa_miss    0\n      numa_foreign 0\n      numa_interleave 0\n      numa_local   ");
+				KUNIT_EXPECT_STRSTR(test, block, "\n      numa_other   0\n  pagesets\n    cpu: 0\n");
+			} else {
+				KUNIT_EXPECT_STRSTR(test, block, "\n      nr_mlock     0\n      nr_bounce    0\n      nr_free_cma  0\n  pagesets\n    cpu: 0\n");
+				KUNIT_EXPECT_NOT_STRSTR(test, block, "numa_hit");
+			}
 			for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++) {
 				const struct kmm_per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
 				unsigned long mem = z->managed_pages >> (27 - KMM_PAGE_SHIFT);

@@ -118,6 +118,8 @@ static void free_boot_block(struct kmm_machine *m, unsigned long pfn, unsigned i
 	}
 	z->managed_pages += nr;
 	m->totalram_pages += nr;
+	/* free_one_page() counts the boot frees too, as the kernel's pgfree shows */
+	kmm_count_vm_events(m, 0, KMM_PGFREE, nr);
 	if (z->idx == KMM_ZONE_HIGHMEM)
 		m->totalhigh_pages += nr;
 	kmm_spin_lock(&z->lock);

@@ -80,6 +80,7 @@ struct kmm_per_cpu_pages {
 	int high_min, high_max;
 	int batch;		/* refill and drain chunk, pages */
 	int free_count;		/* recent frees, scales the drain */
+	unsigned long numa_hit;	/* [atomic cpu] allocations from this zone (zone_statistics) */
 	struct kmm_list_head lists[KMM_NR_PCP_LISTS];	/* order * MIGRATE_PCPTYPES + type */
 };
 

@@ -143,6 +143,8 @@ retry:
 			kmm_reserve_highatomic_pageblock(z, page, order);
 		kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx),
 				    1UL << order);
+		/* zone_statistics(): one node, so every allocation is a local hit */
+		KMM_THIS_CPU_ADD(z->per_cpu_pageset[cpu].numa_hit, 1);
 		return page;
 	}
 	/* only fragment a zone once every zone has been tried without */
@@ -362,6 +364,7 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 	kmm_list_del(&page->lru);
 	KMM_WRITE_ONCE(pcp->count, pcp->count - 1);
 	prep_new_page(m, page, 0, gfp);
+	KMM_THIS_CPU_ADD(pcp->numa_hit, 1);
 	kmm_count_vm_events(m, cpu, KMM_PCP_ALLOC_HIT, 1);
 	kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx), 1);
 	kmm_plat_cpu_put(m);

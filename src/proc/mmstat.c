@@ -111,3 +111,14 @@ unsigned long kmm_proc_vm_event(struct kmm_machine *m, enum kmm_vm_event_item it
 		sum += KMM_READ_ONCE(m->vm_events[cpu][item]);
 	return sum;
 }
+
+unsigned long kmm_proc_zone_numa_hit(struct kmm_machine *m, const struct kmm_zone *z)
+{
+	unsigned long n = 0;
+
+	if (!z->per_cpu_pageset)
+		return 0;
+	for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++)
+		n += KMM_READ_ONCE(z->per_cpu_pageset[cpu].numa_hit);
+	return n;
+}

@@ -50,6 +50,9 @@ extern const char *const kmm_proc_zone_event_suffix[KMM_MAX_NR_ZONES];
 
 /* Per-node counter i of kmm_proc_node_stat_names, pages (0 for what kmm does not have). */
 unsigned long kmm_proc_node_stat(struct kmm_machine *m, unsigned int i);
+
+/* Allocations served by zone z, summed over CPUs (numa_hit and numa_local). */
+unsigned long kmm_proc_zone_numa_hit(struct kmm_machine *m, const struct kmm_zone *z);
 /* zone_page_state(z, item), or 0 for a counter kmm does not have (item -1). */
 unsigned long kmm_proc_zone_stat(const struct kmm_zone *z, int item);
 /* global_zone_page_state(): the sum over the node's zones. */

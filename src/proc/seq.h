@@ -42,4 +42,23 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_unusable_index_show(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_extfrag_index_show(struct kmm_machine *m, struct kmm_seq *s);
 
+/* sysctl_vm.c */
+#define KMM_PROC_RW(name)                                                               \
+	void kmm_proc_##name##_show(struct kmm_machine *m, struct kmm_seq *s);          \
+	int kmm_proc_##name##_write(struct kmm_machine *m, const char *value);
+KMM_PROC_RW(min_free_kbytes)
+KMM_PROC_RW(watermark_scale_factor)
+KMM_PROC_RW(watermark_boost_factor)
+KMM_PROC_RW(lowmem_reserve_ratio)
+KMM_PROC_RW(percpu_pagelist_high_fraction)
+KMM_PROC_RW(fail_page_alloc_probability)
+KMM_PROC_RW(fail_page_alloc_interval)
+KMM_PROC_RW(fail_page_alloc_times)
+KMM_PROC_RW(fail_page_alloc_space)
+KMM_PROC_RW(fail_page_alloc_verbose)
+KMM_PROC_RW(fail_page_alloc_ignore_gfp_wait)
+KMM_PROC_RW(fail_page_alloc_ignore_gfp_highmem)
+KMM_PROC_RW(fail_page_alloc_min_order)
+#undef KMM_PROC_RW
+
 #endif /* KMM_PROC_SEQ_H */

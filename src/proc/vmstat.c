@@ -48,6 +48,15 @@ void kmm_proc_vmstat_show(struct kmm_machine *m, struct kmm_seq *s)
 	for (unsigned int i = 0; i < kmm_proc_nr_zone_stats; i++)
 		kmm_seq_printf(s, "%s %lu\n", kmm_proc_zone_stats[i].name,
 			       kmm_proc_global_zone_stat(m, kmm_proc_zone_stats[i].item));
+	/* enum numa_stat_item, on NUMA kernels: one node, every allocation a local hit */
+	if (m->mbc.numa) {
+		unsigned long hit = 0;
+
+		for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
+			hit += kmm_proc_zone_numa_hit(m, &m->pgdat->node_zones[i]);
+		kmm_seq_printf(s, "numa_hit %lu\nnuma_miss 0\nnuma_foreign 0\nnuma_interleave 0\n"
+			       "numa_local %lu\nnuma_other 0\n", hit, hit);
+	}
 	/* enum vm_stat_item: mem_map came from memblock at boot */
 	memmap_boot = (unsigned long)((m->mem_map_bytes + KMM_PAGE_SIZE - 1) >> KMM_PAGE_SHIFT);
 	kmm_seq_printf(s, "nr_memmap_pages %lu\n", 0UL);

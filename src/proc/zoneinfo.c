@@ -8,7 +8,8 @@
  * on with the zone stats, its per-CPU page sets in the 6.7+ layout of
  * shared/reference/proc-zoneinfo.txt (count, high, batch, high_min,
  * high_max, then "vm stats threshold"), node_unreclaimable and start_pfn.
- * No numa_* lines: kmm does not count NUMA events (see mmstat.h).
+ * The numa_* lines appear on profiles whose kernel is built with NUMA
+ * (x86_64); with one node every allocation is a local hit.
  */
 #include "mmstat.h"
 
@@ -93,6 +94,14 @@ static void zoneinfo_show_print(struct kmm_machine *m, struct kmm_seq *s, struct
 	for (unsigned int i = 0; i < kmm_proc_nr_zone_stats; i++)
 		kmm_seq_printf(s, "\n      %-12s %lu", kmm_proc_zone_stats[i].name,
 			       kmm_proc_zone_stat(z, kmm_proc_zone_stats[i].item));
+	if (m->mbc.numa) {
+		unsigned long hit = kmm_proc_zone_numa_hit(m, z);
+
+		kmm_seq_printf(s, "\n      %-12s %lu\n      %-12s %lu\n      %-12s %lu"
+			       "\n      %-12s %lu\n      %-12s %lu\n      %-12s %lu",
+			       "numa_hit", hit, "numa_miss", 0UL, "numa_foreign", 0UL,
+			       "numa_interleave", 0UL, "numa_local", hit, "numa_other", 0UL);
+	}
 
 	kmm_seq_puts(s, "\n  pagesets");
 	for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++) {
