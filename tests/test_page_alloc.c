@@ -14,6 +14,7 @@
 
 #include <kmm/kmm.h>
 
+#include "core/internal.h"
 #include "host/host.h"
 #include "kunit.h"
 
@@ -807,6 +808,94 @@ static void sysctls_and_fault_knobs(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+static unsigned long blocks_of_type(struct kmm_machine *m, struct kmm_zone *z, int mt)
+{
+	unsigned long nr = 1UL << m->pageblock_order, n = 0;
+
+	for (unsigned long pfn = z->zone_start_pfn & ~(nr - 1); pfn < kmm_zone_end_pfn(z); pfn += nr)
+		n += kmm_get_pageblock_mt(z, pfn) == mt;
+	return n;
+}
+
+static void migrate_types_claim_blocks(struct kunit *test)
+{
+	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200 nr_cpus=1");
+	struct kmm_zone *z;
+	struct kmm_page *u, *r, *mv;
+	unsigned long all;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	z = &m->pgdat->node_zones[KMM_ZONE_NORMAL];
+	all = blocks_of_type(m, z, KMM_MIGRATE_MOVABLE);
+	/* boot marks every pageblock Movable */
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_UNMOVABLE), 0);
+	/* the first unmovable and reclaimable requests claim whole blocks */
+	u = kmm_alloc_pages(m, KMM_GFP_KERNEL, 4);
+	r = kmm_alloc_pages(m, KMM_GFP_KERNEL | KMM___GFP_RECLAIMABLE, 4);
+	mv = kmm_alloc_pages(m, KMM_GFP_HIGHUSER_MOVABLE, 4);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, mv);
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_UNMOVABLE), 1);
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_RECLAIMABLE), 1);
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_MOVABLE), all - 2);
+	KUNIT_EXPECT_EQ(test, kmm_get_pageblock_mt(z, kmm_page_to_pfn(kmm_layout(m), u)), KMM_MIGRATE_UNMOVABLE);
+	KUNIT_EXPECT_EQ(test, kmm_get_pageblock_mt(z, kmm_page_to_pfn(kmm_layout(m), r)), KMM_MIGRATE_RECLAIMABLE);
+	KUNIT_EXPECT_EQ(test, kmm_get_pageblock_mt(z, kmm_page_to_pfn(kmm_layout(m), mv)), KMM_MIGRATE_MOVABLE);
+	/* the watermark boost of a fragmenting fallback is dropped by kswapd's pass */
+	KUNIT_EXPECT_EQ(test, z->watermark_boost, 0);
+	kmm___free_pages(m, u, 4);
+	kmm___free_pages(m, r, 4);
+	kmm___free_pages(m, mv, 4);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
+	kmm_shutdown(m);
+}
+
+static void highatomic_reserve(struct kunit *test)
+{
+	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200 nr_cpus=1");
+	unsigned long nr;
+	struct kmm_zone *z;
+	struct kmm_page *a, *k;
+	unsigned long apfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	z = &m->pgdat->node_zones[KMM_ZONE_NORMAL];
+	nr = 1UL << m->pageblock_order;
+	/*
+	 * Reserves are made in the slow path only: raise the watermarks so
+	 * that the fast path (low mark) fails and the slow path (min) serves.
+	 * Then a high-order atomic allocation turns its pageblock HighAtomic.
+	 */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/proc/sys/vm/min_free_kbytes", "52000"), 0);
+	KUNIT_EXPECT_GT(test, kmm_low_wmark_pages(z), (unsigned long)kmm_zone_page_state(z, KMM_NR_FREE_PAGES));
+	KUNIT_EXPECT_LT(test, kmm_min_wmark_pages(z), (unsigned long)kmm_zone_page_state(z, KMM_NR_FREE_PAGES));
+	a = kmm_alloc_pages(m, KMM_GFP_ATOMIC, 2);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	apfn = kmm_page_to_pfn(kmm_layout(m), a);
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, nr);
+	KUNIT_EXPECT_EQ(test, kmm_get_pageblock_mt(z, apfn), KMM_MIGRATE_HIGHATOMIC);
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_HIGHATOMIC), 1);
+	/* one is enough: at most 1% of the zone plus a block */
+	KUNIT_EXPECT_NOT_NULL(test, kmm_alloc_pages(m, KMM_GFP_ATOMIC, 2));
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, nr);
+	/* ordinary requests leave the reserve alone */
+	for (int i = 0; i < 64; i++) {
+		k = kmm_alloc_pages(m, KMM_GFP_KERNEL, 1);
+		KUNIT_ASSERT_NOT_NULL(test, k);
+		KUNIT_EXPECT_NE(test, kmm_get_pageblock_mt(z, kmm_page_to_pfn(kmm_layout(m), k)),
+				KMM_MIGRATE_HIGHATOMIC);
+	}
+	/* a failing sleeping request gives the reserve back before it fails */
+	kmm_proc_write(m, "/sys/kernel/debug/fail_page_alloc/probability", "0");
+	while ((k = kmm_alloc_pages(m, KMM_GFP_KERNEL | KMM___GFP_NOWARN, 0)))
+		;
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, 0);
+	KUNIT_EXPECT_EQ(test, blocks_of_type(m, z, KMM_MIGRATE_HIGHATOMIC), 0);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
+	kmm_shutdown(m);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(boot_state_is_consistent),
 	KUNIT_CASE(split_and_merge),
@@ -826,6 +915,8 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(threaded_random_sequences),
 	KUNIT_CASE(counters_only_grow),
 	KUNIT_CASE(sysctls_and_fault_knobs),
+	KUNIT_CASE(migrate_types_claim_blocks),
+	KUNIT_CASE(highatomic_reserve),
 	{ 0 },
 };
 
