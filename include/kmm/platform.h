@@ -36,8 +36,13 @@ void kmm_plat_cpu_relax(void);
  * is not attached to any machine is attached to m; -1 if it is attached to
  * another machine.
  */
+#ifdef KMM_PLATFORM_INLINE_CPU
+/* a platform may supply both as inline fast paths (the hosted one does) */
+#include KMM_PLATFORM_INLINE_CPU
+#else
 int kmm_plat_cpu_get(struct kmm_machine *m);
 void kmm_plat_cpu_put(struct kmm_machine *m);
+#endif
 
 /* The CPU the calling task holds, or last held (smp_processor_id()); 0 if none. */
 int kmm_plat_cpu_id(struct kmm_machine *m);

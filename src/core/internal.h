@@ -51,12 +51,12 @@ static inline unsigned long kmm_pageblock_nr_pages(const struct kmm_machine *m)
 
 static inline int kmm_get_pageblock_mt(const struct kmm_zone *z, unsigned long pfn)
 {
-	return KMM_READ_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->m->pageblock_order]);
+	return KMM_READ_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->pageblock_order]);
 }
 
 static inline void kmm_set_pageblock_mt(struct kmm_zone *z, unsigned long pfn, int mt)
 {
-	KMM_WRITE_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->m->pageblock_order],
+	KMM_WRITE_ONCE(z->pageblock_flags[(pfn - z->pageblock_base_pfn) >> z->pageblock_order],
 		       (uint8_t)mt);
 }
 
@@ -108,6 +108,43 @@ struct kmm_page *kmm_rmqueue_pcplist(struct kmm_zone *z, int cpu, unsigned int o
 				     unsigned int alloc_flags);
 void kmm_free_to_pcp(struct kmm_zone *z, int cpu, struct kmm_page *page, unsigned long pfn,
 		     unsigned int order);
+void kmm_pcp_free_high(struct kmm_zone *z, int cpu);
+void kmm_free_isolated(struct kmm_zone *z, struct kmm_page *page, unsigned long pfn,
+		       unsigned int order);
+
+#define KMM_PCP_BATCH_SCALE_MAX 5
+
+static inline unsigned int kmm_order_to_pindex(int mt, unsigned int order)
+{
+	return order * KMM_MIGRATE_PCPTYPES + (unsigned int)mt;
+}
+
+/*
+ * free_unref_page()'s fast path: push on the CPU's list of the pageblock's
+ * type (HighAtomic travels as Movable so it can come back; Isolate goes
+ * straight to the buddy lists); above `high`, drain a batch.
+ */
+static inline void kmm_pcp_free(struct kmm_zone *z, int cpu, struct kmm_page *page,
+				unsigned long pfn, unsigned int order)
+{
+	struct kmm_per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
+	int mt = kmm_get_pageblock_mt(z, pfn), batch;
+
+	if (unlikely(mt >= KMM_MIGRATE_PCPTYPES)) {
+		if (mt == KMM_MIGRATE_ISOLATE) {
+			kmm_free_isolated(z, page, pfn, order);
+			return;
+		}
+		mt = KMM_MIGRATE_MOVABLE;
+	}
+	kmm_list_add(&page->lru, &pcp->lists[kmm_order_to_pindex(mt, order)]);
+	KMM_WRITE_ONCE(pcp->count, pcp->count + (1 << order));
+	batch = KMM_READ_ONCE(pcp->batch);
+	if (pcp->free_count < (batch << KMM_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	if (unlikely(pcp->count >= KMM_READ_ONCE(pcp->high)))
+		kmm_pcp_free_high(z, cpu);
+}
 void kmm_drain_zone_pages(struct kmm_zone *z, int cpu);
 void kmm_drain_all_pages(struct kmm_machine *m);
 void kmm_pcp_setup(struct kmm_zone *z);

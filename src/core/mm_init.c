@@ -63,6 +63,7 @@ int kmm_mm_alloc_zone_structures(struct kmm_machine *m)
 		base = z->zone_start_pfn & ~(nr_pb - 1);
 		end = (kmm_zone_end_pfn(z) + nr_pb - 1) & ~(nr_pb - 1);
 		z->pageblock_base_pfn = base;
+		z->pageblock_order = m->pageblock_order;
 		z->pageblock_flags = kmm_memblock_core_alloc_nid(c, (end - base) / nr_pb, 1, 0, 0, 0,
 								 false, false);
 		z->per_cpu_pageset = kmm_memblock_core_alloc_nid(c, sizeof(*z->per_cpu_pageset) * m->desc.nr_cpus,

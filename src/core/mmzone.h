@@ -62,7 +62,6 @@ enum kmm_vm_event_item {
 	KMM_ALLOCSTALL_MOVABLE,
 	KMM_PGFREE,			/* pages freed */
 	KMM_PGALLOC_FAIL,		/* allocations that returned NULL (kmm's own) */
-	KMM_PCP_ALLOC_HIT,		/* order <= 3 served from a pcp list without refill (kmm's own) */
 	KMM_PCP_REFILL,			/* pcp refills from the buddy lists (kmm's own) */
 	KMM_PCP_DRAIN,			/* pcp bulk frees to the buddy lists (kmm's own) */
 	KMM_NR_VM_EVENT_ITEMS
@@ -104,6 +103,7 @@ struct kmm_zone {
 	struct kmm_machine *m;
 	uint8_t *pageblock_flags;		/* migrate type per pageblock, from memblock */
 	unsigned long pageblock_base_pfn;	/* pfn of pageblock_flags[0] */
+	unsigned int pageblock_order;		/* the machine's, kept here for the fast paths */
 
 	kmm_spinlock_t lock;
 	struct kmm_free_area free_area[KMM_NR_PAGE_ORDERS_MAX];	/* [zone lock] */

@@ -365,7 +365,6 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 	KMM_WRITE_ONCE(pcp->count, pcp->count - 1);
 	prep_new_page(m, page, 0, gfp);
 	KMM_THIS_CPU_ADD(pcp->numa_hit, 1);
-	kmm_count_vm_events(m, cpu, KMM_PCP_ALLOC_HIT, 1);
 	kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx), 1);
 	kmm_plat_cpu_put(m);
 	return page;
@@ -554,7 +553,7 @@ static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page)
 	cpu = kmm_plat_cpu_get(m);
 	z = kmm_page_zone(m, page);
 	pfn = kmm_pfn(m, page);
-	kmm_free_to_pcp(z, cpu, page, pfn, 0);
+	kmm_pcp_free(z, cpu, page, pfn, 0);
 	kmm_count_vm_events(m, cpu, KMM_PGFREE, 1);
 	kmm_plat_cpu_put(m);
 	return true;

@@ -22,12 +22,6 @@
  */
 #include "internal.h"
 
-#define PCP_BATCH_SCALE_MAX 5
-
-static unsigned int order_to_pindex(int mt, unsigned int order)
-{
-	return order * KMM_MIGRATE_PCPTYPES + (unsigned int)mt;
-}
 
 static unsigned int pindex_to_order(unsigned int pindex)
 {
@@ -55,7 +49,7 @@ struct kmm_page *kmm_rmqueue_pcplist(struct kmm_zone *z, int cpu, unsigned int o
 				     unsigned int alloc_flags)
 {
 	struct kmm_per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
-	struct kmm_list_head *list = &pcp->lists[order_to_pindex(mt, order)];
+	struct kmm_list_head *list = &pcp->lists[kmm_order_to_pindex(mt, order)];
 	struct kmm_page *page;
 
 	pcp->free_count >>= 1;
@@ -72,8 +66,6 @@ struct kmm_page *kmm_rmqueue_pcplist(struct kmm_zone *z, int cpu, unsigned int o
 			return NULL;
 		KMM_WRITE_ONCE(pcp->count, pcp->count + (got << order));
 		kmm_count_vm_events(z->m, cpu, KMM_PCP_REFILL, 1);
-	} else {
-		kmm_count_vm_events(z->m, cpu, KMM_PCP_ALLOC_HIT, 1);
 	}
 	page = kmm_list_first_entry(list, struct kmm_page, lru);
 	kmm_list_del(&page->lru);
@@ -116,42 +108,37 @@ static void free_pcppages_bulk(struct kmm_zone *z, int cpu, int count)
 	kmm_count_vm_events(z->m, cpu, KMM_PCP_DRAIN, 1);
 }
 
+/* Above pcp->high: a batch, scaled by the recent frees, goes back to the buddy lists. */
+void kmm_pcp_free_high(struct kmm_zone *z, int cpu)
+{
+	struct kmm_per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
+	int high = KMM_READ_ONCE(pcp->high), batch = KMM_READ_ONCE(pcp->batch), to_free;
+
+	if (high <= batch) {
+		to_free = pcp->count;
+	} else {
+		to_free = pcp->free_count;
+		if (to_free < batch)
+			to_free = batch;
+		if (to_free > high - batch)
+			to_free = high - batch;
+	}
+	free_pcppages_bulk(z, cpu, to_free);
+}
+
 void kmm_free_to_pcp(struct kmm_zone *z, int cpu, struct kmm_page *page, unsigned long pfn,
 		     unsigned int order)
 {
-	struct kmm_per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
-	int mt = kmm_get_pageblock_mt(z, pfn), high, batch;
+	kmm_pcp_free(z, cpu, page, pfn, order);
+}
 
-	if (unlikely(mt >= KMM_MIGRATE_PCPTYPES)) {
-		if (mt == KMM_MIGRATE_ISOLATE) {
-			kmm_spin_lock(&z->lock);
-			kmm_free_one_page(z, page, pfn, order, mt);
-			kmm_spin_unlock(&z->lock);
-			return;
-		}
-		/* HighAtomic pages travel as movable, so they can come back */
-		mt = KMM_MIGRATE_MOVABLE;
-	}
-	kmm_list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
-	KMM_WRITE_ONCE(pcp->count, pcp->count + (1 << order));
-	batch = KMM_READ_ONCE(pcp->batch);
-	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
-		pcp->free_count += 1 << order;
-	high = KMM_READ_ONCE(pcp->high);
-	if (pcp->count >= high) {
-		int to_free;
-
-		if (high <= batch) {
-			to_free = pcp->count;
-		} else {
-			to_free = pcp->free_count;
-			if (to_free < batch)
-				to_free = batch;
-			if (to_free > high - batch)
-				to_free = high - batch;
-		}
-		free_pcppages_bulk(z, cpu, to_free);
-	}
+/* Isolate pageblocks never reach the pcp lists. */
+void kmm_free_isolated(struct kmm_zone *z, struct kmm_page *page, unsigned long pfn,
+		       unsigned int order)
+{
+	kmm_spin_lock(&z->lock);
+	kmm_free_one_page(z, page, pfn, order, KMM_MIGRATE_ISOLATE);
+	kmm_spin_unlock(&z->lock);
 }
 
 void kmm_drain_zone_pages(struct kmm_zone *z, int cpu)

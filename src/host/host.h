@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "cpu_inline.h"
 #include "../core/lib.h"
 #include "../core/machine.h"
 
@@ -54,20 +55,7 @@ struct kmm_plat {
 	bool reporter_stop;
 };
 
-/* A task: the state of an attached thread (task.c). */
-struct kmm_task {
-	struct kmm_machine *m;		/* NULL: not attached */
-	int cpu;			/* CPU held, or last held */
-	int home;			/* preferred CPU */
-	int hold;			/* nesting of kmm_cpu_enter/preempt_disable */
-	int preempt_count;
-	int sticky_cpu;			/* the CPU this task keeps between calls, or -1 */
-	atomic_int in_kernel;		/* inside the kernel on its CPU now */
-	struct kmm_task *next;		/* in plat->tasks */
-	bool used;
-};
 
-extern __attribute__((tls_model("initial-exec"))) _Thread_local struct kmm_task *kmm_curp;
 
 /* Sets the calling thread's kmm_last_error() text; returns err. */
 int kmm_set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -186,9 +186,12 @@ static __attribute__((noinline)) void cpu_acquire_other(struct kmm_task *t)
 	struct kmm_plat *p = t->m->plat;
 
 	t->sticky_cpu = -1;
+	t->sticky_owner = NULL;
 	if (cpu_take_any(p, t) || (cpu_acquire_slow(p, t), true)) {
-		if (!atomic_load_explicit(&p->shared_mode, memory_order_relaxed))
+		if (!atomic_load_explicit(&p->shared_mode, memory_order_relaxed)) {
 			t->sticky_cpu = t->cpu;
+			t->sticky_owner = &p->cpu[t->cpu].owner;
+		}
 	}
 }
 
@@ -223,6 +226,7 @@ static void cpu_release(struct kmm_task *t)
 							memory_order_release,
 							memory_order_relaxed);
 	t->sticky_cpu = -1;
+	t->sticky_owner = NULL;
 	wake_waiters(p);
 }
 
@@ -355,6 +359,7 @@ int kmm_thread_attach(struct kmm_machine *m)
 	t->hold = 0;
 	t->preempt_count = 0;
 	t->sticky_cpu = -1;
+	t->sticky_owner = NULL;
 	atomic_store(&t->in_kernel, 0);
 	kmm_curp = t;
 	if (atomic_fetch_add(&p->nr_tasks, 1) + 1 > (int)p->nr_cpus)
@@ -473,7 +478,7 @@ static struct kmm_task *task_of(struct kmm_machine *m)
 	return kmm_curp;
 }
 
-static __attribute__((noinline)) int cpu_get_slow(struct kmm_machine *m)
+int kmm_plat_cpu_get_slow(struct kmm_machine *m)
 {
 	struct kmm_task *t = kmm_curp;
 
@@ -487,20 +492,7 @@ static __attribute__((noinline)) int cpu_get_slow(struct kmm_machine *m)
 	return t->cpu;
 }
 
-/* Expected cost of the fast path: a TLS load, two stores and two loads. */
-int kmm_plat_cpu_get(struct kmm_machine *m)
-{
-	struct kmm_task *t = kmm_curp;
-
-	if (likely(t->m == m && t->hold == 0 && t->sticky_cpu >= 0) &&
-	    likely(enter_on(m->plat, t, t->sticky_cpu))) {
-		t->hold = 1;
-		return t->cpu;
-	}
-	return cpu_get_slow(m);
-}
-
-void kmm_plat_cpu_put(struct kmm_machine *m)
+void kmm_plat_cpu_put_slow(struct kmm_machine *m)
 {
 	struct kmm_task *t = kmm_curp;
 

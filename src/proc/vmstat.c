@@ -36,7 +36,6 @@ void kmm_proc_vmstat_show(struct kmm_machine *m, struct kmm_seq *s)
 		enum kmm_vm_event_item item;
 	} kmm_events_own[] = {
 		{ "kmm_pgalloc_fail", KMM_PGALLOC_FAIL },
-		{ "kmm_pcp_alloc_hit", KMM_PCP_ALLOC_HIT },
 		{ "kmm_pcp_refill", KMM_PCP_REFILL },
 		{ "kmm_pcp_drain", KMM_PCP_DRAIN },
 	};
