@@ -325,8 +325,8 @@ out:
 
 /*
  * The fast path (expected cost: a CPU-ownership check, a watermark test and
- * a list pop): an order-0 request whose preferred zone passes the low
- * watermark and whose CPU list holds a page of its type. Anything else, and
+ * a list pop): a request of order <= 3 whose preferred zone passes the low
+ * watermark and whose CPU list holds a block of its type and order. Anything else, and
  * anything unusual (fault injection on, a bad mask, no page allocator yet),
  * takes alloc_pages_slow(), which is the whole of __alloc_pages().
  */
@@ -339,22 +339,28 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 	int highest, cpu, mt;
 	long free;
 
-	if (unlikely(order || !m->buddy_ready || KMM_READ_ONCE(m->fail_page_alloc.probability)))
+	if (unlikely(order > KMM_PAGE_ALLOC_COSTLY_ORDER || !m->buddy_ready ||
+		     KMM_READ_ONCE(m->fail_page_alloc.probability)))
 		return alloc_pages_slow(m, gfp, order);
 	highest = m->gfp_zone_table[gfp & KMM_GFP_ZONEMASK];
 	if (unlikely(highest < 0 || !(z = m->preferred_zone[highest])))
 		return alloc_pages_slow(m, gfp, order);
-	/* zone_watermark_fast(), order 0, at the low mark, without reserve rights */
+	/* zone_watermark_fast() at the low mark, without reserve rights */
 	free = kmm_zone_page_state(z, KMM_NR_FREE_PAGES) -
 	       KMM_READ_ONCE(z->vm_stat[KMM_NR_ZONE_FREE_HIGHATOMIC]);
-	if (unlikely(free <= (long)kmm_low_wmark_pages(z) + KMM_READ_ONCE(z->lowmem_reserve[highest])))
+	if (likely(!order)) {
+		if (unlikely(free <= (long)kmm_low_wmark_pages(z) + KMM_READ_ONCE(z->lowmem_reserve[highest])))
+			return alloc_pages_slow(m, gfp, order);
+	} else if (!kmm_zone_watermark_ok(z, order, kmm_low_wmark_pages(z), highest, 0,
+					  kmm_zone_page_state(z, KMM_NR_FREE_PAGES))) {
 		return alloc_pages_slow(m, gfp, order);
+	}
 	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
 		return NULL;
 	mt = kmm_gfp_migratetype(gfp);
 	pcp = &z->per_cpu_pageset[cpu];
-	list = &pcp->lists[mt];
+	list = &pcp->lists[kmm_order_to_pindex(mt, order)];
 	if (unlikely(kmm_list_empty(list))) {
 		kmm_plat_cpu_put(m);
 		return alloc_pages_slow(m, gfp, order);
@@ -362,10 +368,10 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 	pcp->free_count >>= 1;
 	page = kmm_list_first_entry(list, struct kmm_page, lru);
 	kmm_list_del(&page->lru);
-	KMM_WRITE_ONCE(pcp->count, pcp->count - 1);
-	prep_new_page(m, page, 0, gfp);
+	KMM_WRITE_ONCE(pcp->count, pcp->count - (1 << order));
+	prep_new_page(m, page, order, gfp);
 	KMM_THIS_CPU_ADD(pcp->numa_hit, 1);
-	kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx), 1);
+	kmm_count_vm_events(m, cpu, (enum kmm_vm_event_item)(KMM_PGALLOC_DMA + z->idx), 1UL << order);
 	kmm_plat_cpu_put(m);
 	return page;
 }
@@ -528,12 +534,12 @@ static void free_pages_ref(struct kmm_machine *m, struct kmm_page *page, unsigne
 }
 
 /*
- * The free fast path: an order-0 page of this machine holding its only
+ * The free fast path: a non-compound block of order <= 3 holding its only
  * reference, in the state a page must be in when freed (no flags to check,
- * allocated with order 0, not compound, unmapped), goes straight to its
+ * allocated with that order, not compound, unmapped), goes straight to its
  * CPU's list. Everything else takes the checked path below.
  */
-static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page)
+static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page, unsigned int order)
 {
 	const unsigned long check = KMM_PAGE_FLAGS_CHECK_AT_FREE | (1UL << KMM_PG_head) |
 				    (KMM_PAGE_ORDER_FIELD_MASK << KMM_PAGE_ALLOC_ORDER_SHIFT);
@@ -543,7 +549,7 @@ static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page)
 
 	if (unlikely(!kmm_page_in_mem_map(m, page)))
 		return false;
-	if (unlikely((page->flags & check) != (1UL << KMM_PAGE_ALLOC_ORDER_SHIFT) ||
+	if (unlikely((page->flags & check) != ((unsigned long)(order + 1) << KMM_PAGE_ALLOC_ORDER_SHIFT) ||
 		     kmm_page_ref(page) != 1 || page->_mapcount != -1 || page->mapping ||
 		     ((uintptr_t)page->lru.next & 1)))
 		return false;
@@ -553,15 +559,15 @@ static inline bool free_fast(struct kmm_machine *m, struct kmm_page *page)
 	cpu = kmm_plat_cpu_get(m);
 	z = kmm_page_zone(m, page);
 	pfn = kmm_pfn(m, page);
-	kmm_pcp_free(z, cpu, page, pfn, 0);
-	kmm_count_vm_events(m, cpu, KMM_PGFREE, 1);
+	kmm_pcp_free(z, cpu, page, pfn, order);
+	kmm_count_vm_events(m, cpu, KMM_PGFREE, 1UL << order);
 	kmm_plat_cpu_put(m);
 	return true;
 }
 
 void kmm___free_pages(struct kmm_machine *m, struct kmm_page *page, unsigned int order)
 {
-	if (likely(order == 0) && likely(free_fast(m, page)))
+	if (likely(order <= KMM_PAGE_ALLOC_COSTLY_ORDER) && likely(free_fast(m, page, order)))
 		return;
 	if (unlikely(!page)) {
 		kmm_warn_splat(m, "mm/page_alloc.c", 4930, "__free_pages", "__free_pages(NULL)");
