@@ -60,6 +60,12 @@ static inline void kmm_set_pageblock_mt(struct kmm_zone *z, unsigned long pfn, i
 		       (uint8_t)mt);
 }
 
+/* The zones the profile's kernel is configured with (MAX_NR_ZONES of its build). */
+static inline bool kmm_zone_configured(const struct kmm_machine *m, int idx)
+{
+	return idx == KMM_ZONE_NORMAL || idx == KMM_ZONE_MOVABLE || m->desc.zone_limit[idx] != 0;
+}
+
 static inline void kmm_count_vm_events(struct kmm_machine *m, int cpu,
 				       enum kmm_vm_event_item item, unsigned long n)
 {

@@ -141,10 +141,12 @@ struct kmm_machine {
 	unsigned long (*vm_events)[KMM_NR_VM_EVENT_ITEMS];	/* [cpu] per CPU, from memblock */
 	uint64_t warn_alloc_next_ns;		/* warn_alloc ratelimit: one per 10 s */
 	unsigned long warn_alloc_suppressed;
-	unsigned long bad_page_shown;
+	unsigned long bad_page_shown, bad_page_unshown;
+	uint64_t bad_page_resume_ns;
 	struct kmm_fault_attr fail_page_alloc;
 	kmm_spinlock_t fault_lock;
 	bool page_reporting_enabled;
+	kmm_spinlock_t reporting_lock;		/* one reporting pass at a time */
 	unsigned long page_reporting_order;
 
 	struct kmm_plat *plat;			/* the platform's own state */

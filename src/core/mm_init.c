@@ -188,6 +188,7 @@ int kmm_mm_init(struct kmm_machine *m)
 	m->lowmem_reserve_ratio[KMM_ZONE_NORMAL] = 32;
 	kmm_spin_lock_init(&m->sysctl_lock);
 	kmm_spin_lock_init(&m->fault_lock);
+	kmm_spin_lock_init(&m->reporting_lock);
 	memmap_init(m);
 	memblock_free_all(m);
 	kmm_build_zonelist(m);

@@ -299,6 +299,15 @@ static __attribute__((noinline)) struct kmm_page *alloc_pages_slow(struct kmm_ma
 			       "invalid zone modifiers in gfp %#x(%s)", gfp, flags);
 		return NULL;
 	}
+	if (unlikely((gfp & KMM_GFP_MOVABLE_MASK) == KMM_GFP_MOVABLE_MASK)) {
+		char flags[128];
+
+		/* VM_WARN_ON(): a mask both movable and reclaimable names no migrate type */
+		kmm_gfp_format(gfp, flags, sizeof(flags));
+		kmm_warn_splat(m, "include/linux/gfp.h", 23, "gfp_migratetype",
+			       "gfp %#x(%s) is both __GFP_MOVABLE and __GFP_RECLAIMABLE", gfp, flags);
+		return NULL;
+	}
 	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
 		return NULL;
@@ -343,7 +352,8 @@ struct kmm_page *kmm_alloc_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned 
 		     KMM_READ_ONCE(m->fail_page_alloc.probability)))
 		return alloc_pages_slow(m, gfp, order);
 	highest = m->gfp_zone_table[gfp & KMM_GFP_ZONEMASK];
-	if (unlikely(highest < 0 || !(z = m->preferred_zone[highest])))
+	if (unlikely(highest < 0 || !(z = m->preferred_zone[highest]) ||
+		     (gfp & KMM_GFP_MOVABLE_MASK) == KMM_GFP_MOVABLE_MASK))
 		return alloc_pages_slow(m, gfp, order);
 	/* zone_watermark_fast() at the low mark, without reserve rights */
 	free = kmm_zone_page_state(z, KMM_NR_FREE_PAGES) -

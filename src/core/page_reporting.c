@@ -85,7 +85,10 @@ void kmm_page_reporting_run(struct kmm_machine *m)
 {
 	if (!m->buddy_ready || !m->page_reporting_enabled)
 		return;
+	/* a pass in progress finishes (and puts its blocks back) before another starts */
+	kmm_spin_lock(&m->reporting_lock);
 	for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
 		if (kmm_zone_managed(&m->pgdat->node_zones[i]))
 			report_zone(&m->pgdat->node_zones[i], (unsigned int)m->page_reporting_order);
+	kmm_spin_unlock(&m->reporting_lock);
 }

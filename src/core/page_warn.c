@@ -80,7 +80,9 @@ static void show_free_areas(struct kmm_machine *m, int max_zone_idx)
 				K(KMM_READ_ONCE(z->per_cpu_pageset[0].count)));
 		n = kmm_snprintf(line, sizeof(line), "lowmem_reserve[]:");
 		for (int j = 0; j < KMM_MAX_NR_ZONES && n < (int)sizeof(line); j++)
-			n += kmm_snprintf(line + n, sizeof(line) - (size_t)n, " %ld", z->lowmem_reserve[j]);
+			if (kmm_zone_configured(m, j))
+				n += kmm_snprintf(line + n, sizeof(line) - (size_t)n, " %ld",
+						  z->lowmem_reserve[j]);
 		kmm_core_printk(m, KMM_KERN_WARNING "%s\n", line);
 	}
 	for (int i = 0; i <= max_zone_idx; i++) {
@@ -216,9 +218,22 @@ void kmm_bad_page(struct kmm_machine *m, struct kmm_page *page, const char *reas
 	static const char *const frames[] = { "dump_stack_lvl", "bad_page", "free_unref_page",
 					      "__free_pages", NULL };
 
-	/* a burst of 60 reports, then quiet, as the kernel */
-	if (m->bad_page_shown++ >= 60)
-		return;
+	uint64_t now = kmm_plat_clock_ns(m);
+
+	/* a burst of 60 reports, then quiet for the rest of that minute, as the kernel */
+	if (m->bad_page_shown == 60) {
+		if (now < m->bad_page_resume_ns) {
+			m->bad_page_unshown++;
+			return;
+		}
+		if (m->bad_page_unshown)
+			kmm_core_printk(m, KMM_KERN_ALERT "BUG: Bad page state: %lu messages suppressed\n",
+					m->bad_page_unshown);
+		m->bad_page_unshown = 0;
+		m->bad_page_shown = 0;
+	}
+	if (m->bad_page_shown++ == 0)
+		m->bad_page_resume_ns = now + 60ULL * 1000000000ULL;
 	kmm_core_printk(m, KMM_KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n",
 			kmm_plat_task_comm(m), kmm_pfn(m, page));
 	kmm_dump_page(m, page, reason);

@@ -39,6 +39,7 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* A machine stopped at memblock has no page allocator to tune. */
 static int no_page_allocator(struct kmm_machine *m)
 {
 	return m->buddy_ready ? 0 : -ENODEV;
@@ -98,10 +99,18 @@ int kmm_proc_watermark_boost_factor_write(struct kmm_machine *m, const char *val
 	return 0;
 }
 
+/* One entry per zone the profile's kernel has (MAX_NR_ZONES of that build). */
 void kmm_proc_lowmem_reserve_ratio_show(struct kmm_machine *m, struct kmm_seq *s)
 {
-	for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
-		kmm_seq_printf(s, "%d%s", m->lowmem_reserve_ratio[i], i + 1 < KMM_MAX_NR_ZONES ? "\t" : "\n");
+	bool first = true;
+
+	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
+		if (!kmm_zone_configured(m, i))
+			continue;
+		kmm_seq_printf(s, "%s%d", first ? "" : "\t", m->lowmem_reserve_ratio[i]);
+		first = false;
+	}
+	kmm_seq_putc(s, '\n');
 }
 
 int kmm_proc_lowmem_reserve_ratio_write(struct kmm_machine *m, const char *value)
@@ -111,9 +120,14 @@ int kmm_proc_lowmem_reserve_ratio_write(struct kmm_machine *m, const char *value
 
 	if (no_page_allocator(m))
 		return -ENODEV;
+	int zone_of_entry[KMM_MAX_NR_ZONES], entries = 0;
+
 	/* proc_dointvec: as many integers as given, the rest unchanged */
-	for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
+	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
 		v[i] = m->lowmem_reserve_ratio[i];
+		if (kmm_zone_configured(m, i))
+			zone_of_entry[entries++] = i;
+	}
 	for (;;) {
 		long x = 0;
 		bool neg = false;
@@ -123,7 +137,7 @@ int kmm_proc_lowmem_reserve_ratio_write(struct kmm_machine *m, const char *value
 			p++;
 		if (!*p)
 			break;
-		if (n == KMM_MAX_NR_ZONES)
+		if (n == entries)
 			return -EINVAL;
 		if (*p == '-')
 			neg = *p++ == '-';
@@ -132,7 +146,7 @@ int kmm_proc_lowmem_reserve_ratio_write(struct kmm_machine *m, const char *value
 		if (!digits || (*p && *p != ' ' && *p != '\t' && *p != '\n'))
 			return -EINVAL;
 		/* values below 1 disable the reserve */
-		v[n++] = neg || x < 1 ? 0 : (int)x;
+		v[zone_of_entry[n++]] = neg || x < 1 ? 0 : (int)x;
 	}
 	if (!n)
 		return -EINVAL;
@@ -221,8 +235,10 @@ static int fault_write(struct kmm_machine *m, const char *value, enum fault_knob
 {
 	struct kmm_fault_attr *a = &m->fail_page_alloc;
 	long v;
-	int ret;
+	int ret = no_page_allocator(m);
 
+	if (ret)
+		return ret;
 	switch (k) {
 	case F_PROBABILITY: ret = parse_long(value, 0, 100, &v); break;
 	case F_INTERVAL: ret = parse_long(value, 1, 0x7fffffff, &v); break;

@@ -186,6 +186,6 @@ static int cmd_help(struct kmm_machine *m, int argc, char **argv)
 	}
 	printf("Commands (separate them with ';' or newlines; sizes as the kernel reads them, e.g. 8M):\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		printf("  %-22s %s\n", c->usage, c->help);
+		printf("  %-31s %s\n", c->usage, c->help);
 	return 0;
 }

@@ -37,6 +37,10 @@ static void usage(FILE *f)
 		"Subcommands:\n"
 		"  profiles             list the machine profiles\n"
 		"\n"
+		"Boot parameters: profile= mem= memmap=SIZE$START nr_cpus= vmalloc= quiet\n"
+		"loglevel= memblock=debug min_free_kbytes= fail_page_alloc=I,P,S,T\n"
+		"page_reporting.page_reporting_order= kmm.stop_at=memblock (docs/profiles.md)\n"
+		"\n"
 		"The kernel log is echoed to stderr (boot with 'quiet' or 'loglevel=N' to\n"
 		"quieten it); file contents go to stdout. Exit status: 0 if all commands\n"
 		"succeeded, 1 if any failed, 2 on a usage or boot error.\n");

@@ -33,6 +33,7 @@ int cli_profiles(int argc, char **argv)
 		printf("%-14s %-7s %-5u %-8s %-10s %-7s %s\n", p.name, p.arch, p.nr_cpus,
 		       size_str(p.default_mem, a, sizeof(a)), range, orders, p.description);
 	}
-	printf("\nBoot one with: kmm -b \"profile=NAME [mem=SIZE] [nr_cpus=N] [vmalloc=SIZE] [memmap=SIZE\\$START] [quiet] [loglevel=N]\"\n");
+	printf("\nBoot one with: kmm -b \"profile=NAME [mem=SIZE] [nr_cpus=N] [vmalloc=SIZE] [memmap=SIZE\\$START] [quiet] [loglevel=N]\"\n"
+	       "(all the parameters: kmm --help, docs/profiles.md)\n");
 	return 0;
 }

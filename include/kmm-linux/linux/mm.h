@@ -117,14 +117,14 @@ static inline int page_count(const struct page *page)
 	return kmm_page_ref_count((const struct kmm_page *)kmm_compound_head((struct kmm_page *)page));
 }
 
-#define PageBuddy(page) kmm_PageBuddy((const struct kmm_page *)(page))
-#define PageCompound(page) kmm_PageCompound((const struct kmm_page *)(page))
-#define PageHead(page) kmm_PageHead((const struct kmm_page *)(page))
-#define PageTail(page) kmm_PageTail((const struct kmm_page *)(page))
-#define PageHighMem(page) kmm_PageHighMem((const struct kmm_page *)(page))
-#define PageReserved(page) kmm_PageReserved((const struct kmm_page *)(page))
-#define compound_head(page) ((struct page *)kmm_compound_head((struct kmm_page *)(page)))
-#define compound_order(page) kmm_compound_order((const struct kmm_page *)(page))
+#define PageBuddy(p) kmm_PageBuddy((const struct kmm_page *)(p))
+#define PageCompound(p) kmm_PageCompound((const struct kmm_page *)(p))
+#define PageHead(p) kmm_PageHead((const struct kmm_page *)(p))
+#define PageTail(p) kmm_PageTail((const struct kmm_page *)(p))
+#define PageHighMem(p) kmm_PageHighMem((const struct kmm_page *)(p))
+#define PageReserved(p) kmm_PageReserved((const struct kmm_page *)(p))
+#define compound_head(p) ((struct page *)kmm_compound_head((struct kmm_page *)(p)))
+#define compound_order(p) kmm_compound_order((const struct kmm_page *)(p))
 
 #define page_to_virt(page) page_address(page)
 #define virt_to_pfn(x) PHYS_PFN(__pa(x))
