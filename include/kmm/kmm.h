@@ -16,6 +16,7 @@
 #include <kmm/page.h>
 #include <kmm/gfp.h>
 #include <kmm/page_alloc.h>
+#include <kmm/slab.h>
 
 /* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */
 #pragma GCC visibility push(default)

@@ -13,6 +13,7 @@
  * The platform has already mapped lowmem at layout.page_offset.
  */
 #include "internal.h"
+#include "slab.h"
 
 const char *const kmm_zone_names[KMM_MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "HighMem", "Movable",
@@ -270,7 +271,6 @@ int kmm_core_boot(struct kmm_machine *m)
 		kmm_core_printk(m, KMM_KERN_NOTICE "kmm: boot stopped at memblock (kmm.stop_at=memblock): no page allocator\n");
 		return 0;
 	}
-	m->fail_page_alloc = d->fail_page_alloc;
 	ret = kmm_mm_init(m);
 	if (ret)
 		return ret;
@@ -281,5 +281,8 @@ int kmm_core_boot(struct kmm_machine *m)
 	m->page_reporting_order = d->page_reporting_order >= 0 ? (unsigned long)d->page_reporting_order
 							       : m->pageblock_order;
 	m->page_reporting_enabled = true;
-	return 0;
+	ret = kmm_slab_init(m);
+	/* fail_page_alloc= applies from the end of boot: boot's own allocations must succeed */
+	m->fail_page_alloc = d->fail_page_alloc;
+	return ret;
 }

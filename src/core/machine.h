@@ -98,6 +98,7 @@ struct kmm_pglist_data {
 };
 
 struct kmm_plat;
+struct kmm_slab_state;
 
 struct kmm_machine {
 	struct kmm_layout layout;	/* first: conversions read it */
@@ -148,6 +149,8 @@ struct kmm_machine {
 	bool page_reporting_enabled;
 	kmm_spinlock_t reporting_lock;		/* one reporting pass at a time */
 	unsigned long page_reporting_order;
+
+	struct kmm_slab_state *slab;		/* the slab allocator (slab.c), or NULL */
 
 	struct kmm_plat *plat;			/* the platform's own state */
 };

@@ -26,6 +26,7 @@
  * only a blocking request sleeps (while draining other CPUs).
  */
 #include "internal.h"
+#include "slab.h"
 
 unsigned int kmm_max_page_order(struct kmm_machine *m)
 {
@@ -735,6 +736,8 @@ void kmm_quiesce(struct kmm_machine *m)
 {
 	if (!m->buddy_ready)
 		return;
+	/* per-CPU slabs and empty slabs first: they free pages to the lists drained next */
+	kmm_slab_quiesce(m);
 	kmm_drain_all_pages(m);
 	wake_all_kswapds(m, KMM_MAX_NR_ZONES - 1);
 	if (m->page_reporting_enabled)

@@ -271,6 +271,8 @@ struct kmm_machine *kmm_boot(const char *cmdline)
 		return NULL;
 	}
 	kmm_thread_attach(m);
+	/* boot leaves the machine at rest: nothing on the per-CPU lists */
+	kmm_quiesce(m);
 	reporter_start(m);
 	return m;
 }

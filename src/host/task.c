@@ -519,6 +519,8 @@ void kmm_plat_on_each_cpu(struct kmm_machine *m,
 
 	if (!t)
 		return;
+	int was_on = t->cpu;
+
 	hold = t->hold;
 	if (hold || t->sticky_cpu >= 0)
 		cpu_release(t);
@@ -538,6 +540,9 @@ void kmm_plat_on_each_cpu(struct kmm_machine *m,
 	if (hold) {
 		cpu_acquire(t);
 		t->hold = hold;
+	} else {
+		/* smp_processor_id() between calls names the CPU the task ran on */
+		t->cpu = was_on;
 	}
 }
 

@@ -3,11 +3,16 @@
  * /proc/meminfo (fs/proc/meminfo.c meminfo_proc_show, show_val_kb: the
  * label padded to 16 columns, then "%8lu kB"; si_mem_available() in
  * mm/show_mem.c). Every line a kernel always prints is here, in its order,
- * with 0 for what kmm does not have yet (page cache, LRU, slab, page tables,
+ * with 0 for what kmm does not have yet (page cache, LRU, page tables,
  * swap); HighTotal/HighFree/LowTotal/LowFree on profiles with highmem
  * (CONFIG_HIGHMEM). Lines of options kmm reports without (Zswap, THP, CMA,
  * hugetlb, memory failure) and the x86 DirectMap lines (kmm's direct map is
  * one host mapping) are left out.
+ *
+ * Slab is SReclaimable + SUnreclaim: the pages of the slab caches' slabs
+ * (those of SLAB_RECLAIM_ACCOUNT caches, kmalloc-rcl-* among them, are
+ * reclaimable); KReclaimable is SReclaimable (no other reclaimable kernel
+ * memory yet), and MemAvailable counts it as si_mem_available() does.
  */
 #include "mmstat.h"
 
@@ -20,9 +25,10 @@ static void show_val_kb(struct kmm_seq *s, const char *label, unsigned long page
 }
 
 /* si_mem_available(): free pages minus the reserves, plus what reclaim could give back */
-static unsigned long mem_available(struct kmm_machine *m, unsigned long freeram)
+static unsigned long mem_available(struct kmm_machine *m, unsigned long freeram,
+				   unsigned long reclaimable)
 {
-	unsigned long wmark_low = 0, pagecache = 0, reclaimable = 0, half;
+	unsigned long wmark_low = 0, pagecache = 0, half;
 	long available;
 
 	/* for_each_zone: every zone of the node, populated or not */
@@ -30,7 +36,7 @@ static unsigned long mem_available(struct kmm_machine *m, unsigned long freeram)
 		if (kmm_proc_zone_configured(m, i))
 			wmark_low += kmm_low_wmark_pages(&m->pgdat->node_zones[i]);
 	available = (long)freeram - (long)KMM_READ_ONCE(m->pgdat->totalreserve_pages);
-	/* page cache (active + inactive file) and reclaimable slab: none yet */
+	/* page cache (active + inactive file): none yet; reclaimable: SReclaimable */
 	half = pagecache / 2;
 	pagecache -= half < wmark_low ? half : wmark_low;
 	available += (long)pagecache;
@@ -43,6 +49,7 @@ static unsigned long mem_available(struct kmm_machine *m, unsigned long freeram)
 void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s)
 {
 	unsigned long totalram, freeram, totalhigh, freehigh, vmalloc_total;
+	unsigned long sreclaimable, sunreclaim;
 
 	if (!kmm_proc_have_page_alloc(m))
 		return;
@@ -51,10 +58,11 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s)
 	freeram = kmm_proc_global_zone_stat(m, KMM_NR_FREE_PAGES);
 	/* nr_free_highpages(): is_highmem() zones; ZONE_MOVABLE is never set up in kmm */
 	freehigh = kmm_proc_zone_stat(&m->pgdat->node_zones[KMM_ZONE_HIGHMEM], KMM_NR_FREE_PAGES);
+	kmm_proc_slab_pages(m, &sreclaimable, &sunreclaim);
 
 	show_val_kb(s, "MemTotal:       ", totalram);
 	show_val_kb(s, "MemFree:        ", freeram);
-	show_val_kb(s, "MemAvailable:   ", mem_available(m, freeram));
+	show_val_kb(s, "MemAvailable:   ", mem_available(m, freeram, sreclaimable));
 	show_val_kb(s, "Buffers:        ", 0);
 	show_val_kb(s, "Cached:         ", 0);
 	show_val_kb(s, "SwapCached:     ", 0);
@@ -79,10 +87,10 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s)
 	show_val_kb(s, "AnonPages:      ", 0);
 	show_val_kb(s, "Mapped:         ", 0);
 	show_val_kb(s, "Shmem:          ", 0);
-	show_val_kb(s, "KReclaimable:   ", 0);
-	show_val_kb(s, "Slab:           ", 0);
-	show_val_kb(s, "SReclaimable:   ", 0);
-	show_val_kb(s, "SUnreclaim:     ", 0);
+	show_val_kb(s, "KReclaimable:   ", sreclaimable);
+	show_val_kb(s, "Slab:           ", sreclaimable + sunreclaim);
+	show_val_kb(s, "SReclaimable:   ", sreclaimable);
+	show_val_kb(s, "SUnreclaim:     ", sunreclaim);
 	kmm_seq_printf(s, "KernelStack:    %8lu kB\n", 0UL);
 	show_val_kb(s, "PageTables:     ", 0);
 	show_val_kb(s, "SecPageTables:  ", 0);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmm_proc_read/write: the table of files a machine shows, by path.
+ * kmm_proc_read/write: the table of files a machine shows, by path, and
+ * the directories whose files depend on the machine's state
+ * (/sys/kernel/slab/<cache>/<attr>, one directory per slab cache).
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +22,7 @@ static const struct kmm_proc_file files[] = {
 	{ "/proc/zoneinfo", kmm_proc_zoneinfo_show, NULL },
 	{ "/proc/vmstat", kmm_proc_vmstat_show, NULL },
 	{ "/proc/meminfo", kmm_proc_meminfo_show, NULL },
+	{ "/proc/slabinfo", kmm_proc_slabinfo_show, NULL },
 	{ "/proc/sys/kernel/printk", kmm_proc_printk_show, kmm_proc_printk_write },
 #define RW(path, name) { path, kmm_proc_##name##_show, kmm_proc_##name##_write }
 	RW("/proc/sys/vm/min_free_kbytes", min_free_kbytes),
@@ -59,10 +62,13 @@ long kmm_proc_read(struct kmm_machine *m, const char *path, char *buf, size_t le
 	if (!m || !path || (!buf && len))
 		return -EINVAL;
 	f = find(path);
-	if (!f)
-		return -ENOENT;
 	if (len)
 		buf[0] = '\0';
+	if (!f) {
+		int ret = kmm_proc_slab_sysfs_read(m, path, &s);
+
+		return ret ? ret : (long)s.len;
+	}
 	f->show(m, &s);
 	return (long)s.len;
 }
@@ -75,7 +81,7 @@ int kmm_proc_write(struct kmm_machine *m, const char *path, const char *value)
 		return -EINVAL;
 	f = find(path);
 	if (!f)
-		return -ENOENT;
+		return kmm_proc_slab_sysfs_write(m, path, value);
 	if (!f->write)
 		return -EACCES;
 	return f->write(m, value);
@@ -91,5 +97,6 @@ long kmm_proc_list(struct kmm_machine *m, char *buf, size_t len)
 		buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		kmm_seq_printf(&s, "%s%s\n", files[i].path, files[i].write ? " (writable)" : "");
+	kmm_proc_slab_sysfs_list(m, &s);
 	return (long)s.len;
 }

@@ -42,6 +42,18 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_unusable_index_show(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_extfrag_index_show(struct kmm_machine *m, struct kmm_seq *s);
 
+/* The slab allocator's reports (slabinfo.c; empty before the slab allocator runs). */
+void kmm_proc_slabinfo_show(struct kmm_machine *m, struct kmm_seq *s);
+/* /sys/kernel/slab/<cache>/<attr>: 0, -ENOENT, or -EISDIR for a cache's directory. */
+int kmm_proc_slab_sysfs_read(struct kmm_machine *m, const char *path, struct kmm_seq *s);
+/* 0 or -errno (-ENOENT, -EACCES for a read-only attribute, -EINVAL). */
+int kmm_proc_slab_sysfs_write(struct kmm_machine *m, const char *path, const char *value);
+/* Lists every /sys/kernel/slab/<cache>/<attr>, one per line, caches oldest first. */
+void kmm_proc_slab_sysfs_list(struct kmm_machine *m, struct kmm_seq *s);
+/* Pages in slabs of SLAB_RECLAIM_ACCOUNT caches and of the others (meminfo's Slab lines). */
+void kmm_proc_slab_pages(struct kmm_machine *m, unsigned long *reclaimable,
+			 unsigned long *unreclaimable);
+
 /* sysctl_vm.c */
 #define KMM_PROC_RW(name)                                                               \
 	void kmm_proc_##name##_show(struct kmm_machine *m, struct kmm_seq *s);          \

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab allocator's structures (mm/slab.h). See slab.c for the design.
+ * Protection: [cpu] the task holding that CPU; [node] the cache's list_lock;
+ * [slab_lock] m->slab_lock; [atomic] relaxed atomics.
+ */
+#ifndef KMM_CORE_SLAB_H
+#define KMM_CORE_SLAB_H
+
+#include <kmm/slab.h>
+
+#include "internal.h"
+
+/* struct kmem_cache_cpu: a cache line of its own per CPU. */
+struct kmm_kmem_cache_cpu {
+	void *freelist;			/* [cpu] free objects of the active slab */
+	struct kmm_page *slab;		/* [cpu] the active slab, frozen to this CPU */
+	struct kmm_page *partial;	/* [cpu] frozen partial slabs, through lru.next */
+	unsigned int nr_partial;	/* [cpu] slabs on partial */
+	char pad[KMM_SMP_CACHE_BYTES - 2 * sizeof(void *) - sizeof(void *) - sizeof(unsigned int)];
+} __attribute__((aligned(KMM_SMP_CACHE_BYTES)));
+
+_Static_assert(sizeof(struct kmm_kmem_cache_cpu) == KMM_SMP_CACHE_BYTES,
+	       "one kmem_cache_cpu per cache line");
+
+struct kmm_kmem_cache {
+	unsigned long flags;		/* SLAB_* */
+	unsigned int size;		/* stride of an object in a slab, bytes */
+	unsigned int object_size;	/* what the creator asked for, bytes */
+	unsigned int offset;		/* of the free pointer in a free object */
+	unsigned int align;
+	unsigned int order;		/* of a slab */
+	unsigned int objects;		/* per slab of that order */
+	unsigned int min_order, min_objects;	/* the fallback when the order fails */
+	unsigned int min_partial;	/* node partial slabs kept even when empty */
+	unsigned int cpu_partial_slabs;	/* per-CPU partial list budget */
+	unsigned int useroffset, usersize;
+	kmm_gfp_t allocflags;		/* added to every slab allocation (DMA, reclaimable) */
+	void (*ctor)(void *);
+	int refcount;			/* [slab_lock] 1 + aliases */
+	bool kmalloc;			/* one of the kmalloc caches */
+	struct kmm_machine *m;
+	struct kmm_kmem_cache *next;	/* [slab_lock] slab_caches, oldest first */
+	char name[64];
+
+	/* the one node (kmem_cache_node) */
+	kmm_spinlock_t list_lock;
+	struct kmm_page *partial;	/* [node] partial slabs, through lru.next */
+	unsigned long nr_partial;	/* [node] */
+	long nr_slabs;			/* [atomic] slabs of this cache */
+	long total_objects;		/* [atomic] objects in them */
+
+	struct kmm_kmem_cache_cpu cpu_slab[];	/* [nr_cpus] */
+};
+
+/* A slab's state word (page->private of its head page). */
+enum {
+	KMM_SLAB_ST_PARTIAL = 1,	/* on the node partial list, or about to be */
+	KMM_SLAB_ST_FULL = 2,		/* every object out: on no list */
+	KMM_SLAB_ST_FROZEN = 3,		/* a CPU's (cpu in the bits above 8) */
+};
+#define KMM_SLAB_FROZEN(cpu) (KMM_SLAB_ST_FROZEN | ((unsigned long)(cpu) << 8))
+
+/* kmalloc's cache kinds (enum kmalloc_cache_type) */
+enum { KMM_KMALLOC_NORMAL, KMM_KMALLOC_RECLAIM, KMM_KMALLOC_DMA, KMM_NR_KMALLOC_TYPES };
+#define KMM_KMALLOC_SHIFT_MAX 17	/* 128 KiB, the seed era's largest cache */
+
+/* The machine's slab state (struct kmm_machine holds one). */
+struct kmm_slab_state {
+	kmm_spinlock_t lock;		/* slab_mutex: the cache list, refcounts */
+	struct kmm_kmem_cache *caches, *caches_tail;
+	struct kmm_kmem_cache *kmem_cache;	/* the cache of struct kmm_kmem_cache */
+	struct kmm_kmem_cache *kmalloc_caches[KMM_NR_KMALLOC_TYPES][KMM_KMALLOC_SHIFT_MAX + 1];
+	uint8_t size_index[24];		/* (size - 1) / 8 -> index, for sizes <= 192 */
+	unsigned int shift_low, shift_high;	/* KMALLOC_SHIFT_LOW/HIGH */
+	bool seed_table;		/* at91rm9200: 32 ... 128k, no 96/192, NULL above */
+	bool nomerge;			/* slab_nomerge */
+	unsigned int min_objects;	/* slab_min_objects, or 0 */
+	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
+	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
+};
+
+/*
+ * A slab's head page: lru.next holds the cache (constant while the slab
+ * lives, and even, so compound_head() of any of its pages stays right, as
+ * slab->slab_cache overlays compound_head in Linux); mapping links the slab
+ * on a partial list.
+ */
+static inline struct kmm_kmem_cache *kmm_slab_cache(const struct kmm_page *slab)
+{
+	return (struct kmm_kmem_cache *)slab->lru.next;
+}
+
+static inline struct kmm_page *kmm_slab_next(const struct kmm_page *slab)
+{
+	return (struct kmm_page *)slab->mapping;
+}
+
+static inline void kmm_slab_set_next(struct kmm_page *slab, struct kmm_page *next)
+{
+	slab->mapping = next;
+}
+
+static inline void *kmm_get_freepointer(const struct kmm_kmem_cache *s, void *obj)
+{
+	return *(void **)((char *)obj + s->offset);
+}
+
+static inline void kmm_set_freepointer(const struct kmm_kmem_cache *s, void *obj, void *fp)
+{
+	*(void **)((char *)obj + s->offset) = fp;
+}
+
+/* The slab of an object: the head page, or NULL when it is not a slab page. */
+static inline struct kmm_page *kmm_virt_to_slab(struct kmm_machine *m, const void *obj)
+{
+	struct kmm_page *page;
+
+	if (!kmm_virt_addr_valid(&m->layout, obj))
+		return NULL;
+	page = kmm_compound_head(kmm_virt_to_page(&m->layout, obj));
+	return page->flags & (1UL << KMM_PG_slab) ? page : NULL;
+}
+
+static inline void *kmm_slab_address(struct kmm_machine *m, const struct kmm_page *slab)
+{
+	return kmm_va(&m->layout, (kmm_phys_addr_t)kmm_pfn(m, slab) << KMM_PAGE_SHIFT);
+}
+
+static inline unsigned int kmm_slab_objects(const struct kmm_page *slab)
+{
+	return (unsigned int)((uintptr_t)slab->lru.prev >> 32);
+}
+
+static inline unsigned int kmm_slab_inuse(const struct kmm_page *slab)
+{
+	return (unsigned int)(uintptr_t)slab->lru.prev;
+}
+
+static inline void kmm_slab_set_counts(struct kmm_page *slab, unsigned int inuse,
+				       unsigned int objects)
+{
+	slab->lru.prev = (struct kmm_list_head *)(((uintptr_t)objects << 32) | inuse);
+}
+
+int kmm_slab_init(struct kmm_machine *m);
+void kmm_slab_quiesce(struct kmm_machine *m);
+void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+		       void *obj);
+void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp);
+struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
+					unsigned int size, unsigned int align,
+					unsigned long flags, unsigned int useroffset,
+					unsigned int usersize, void (*ctor)(void *), bool kmalloc);
+int kmm_kmalloc_init(struct kmm_machine *m);
+
+#endif /* KMM_CORE_SLAB_H */
