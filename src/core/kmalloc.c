@@ -154,7 +154,8 @@ static __attribute__((noinline)) void *kmalloc_large(struct kmm_machine *m, size
 	return kmm_page_address(m, page);
 }
 
-void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
+static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_t size,
+						    kmm_gfp_t gfp)
 {
 	struct kmm_slab_state *ss = m->slab;
 
@@ -167,6 +168,21 @@ void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
 	if (likely(size <= (1UL << ss->shift_high)))
 		return kmm_slab_alloc(kmm_kmalloc_cache(m, size, gfp), gfp);
 	return kmalloc_large(m, size, gfp);
+}
+
+/*
+ * The fast path: a normal (not DMA, not reclaimable) request of a size with
+ * a cache goes straight to that cache's CPU freelist.
+ */
+void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
+{
+	struct kmm_slab_state *ss = m->slab;
+
+	if (likely(ss && size - 1 < (1UL << ss->shift_high) &&
+		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE))))
+		return kmm_slab_alloc(ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)],
+				      gfp);
+	return kmalloc_slow(m, size, gfp);
 }
 
 void *kmm_kzalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
@@ -215,15 +231,7 @@ void kmm_kfree(struct kmm_machine *m, const void *p)
 	if (unlikely(!page))
 		return;
 	if (likely(page->flags & (1UL << KMM_PG_slab))) {
-		struct kmm_kmem_cache *s = kmm_slab_cache(page);
-		char *base = kmm_slab_address(m, page);
-
-		if (unlikely(((const char *)p - base) % s->size)) {
-			kmm_warn_splat(m, "mm/slub.c", 4711, "kfree",
-				       "kfree(%p): not the start of an object of %s", p, s->name);
-			return;
-		}
-		kmm_slab_free_obj(m, s, page, (void *)p);
+		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p);
 		return;
 	}
 	__atomic_sub_fetch(&m->slab->large_kmalloc_pages, 1L << kmm_compound_order(page),

@@ -412,23 +412,12 @@ pop:
 	return obj;
 }
 
-void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
+void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu)
 {
-	struct kmm_machine *m = s->m;
-	struct kmm_kmem_cache_cpu *c;
-	void *obj;
-	int cpu = kmm_plat_cpu_get(m);
+	void *obj = alloc_slow(s, gfp, &cpu);
 
-	if (unlikely(cpu < 0))
-		return NULL;
-	c = &s->cpu_slab[cpu];
-	obj = c->freelist;
-	if (likely(obj))
-		c->freelist = kmm_get_freepointer(s, obj);
-	else
-		obj = alloc_slow(s, gfp, &cpu);
-	kmm_plat_cpu_put(m);
-	if (obj && unlikely(gfp & KMM___GFP_ZERO))
+	kmm_plat_cpu_put(s->m);
+	if (obj && (gfp & KMM___GFP_ZERO))
 		kmm_memset(obj, 0, s->object_size);
 	return obj;
 }
@@ -448,19 +437,10 @@ static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *o
 		add_partial(s, slab);
 }
 
-void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-		       void *obj)
+void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+			void *obj, int cpu)
 {
-	struct kmm_kmem_cache_cpu *c;
-	int cpu = kmm_plat_cpu_get(m);
-
-	if (unlikely(cpu < 0))
-		return;
-	c = &s->cpu_slab[cpu];
-	if (likely(slab == c->slab)) {
-		kmm_set_freepointer(s, obj, c->freelist);
-		c->freelist = obj;
-	} else if (slab_state(slab) == KMM_SLAB_FROZEN(cpu)) {
+	if (slab_state(slab) == KMM_SLAB_FROZEN(cpu)) {
 		/* one of this CPU's partial slabs: its own list is ours */
 		kmm_set_freepointer(s, obj, (void *)slab->index);
 		slab->index = (unsigned long)obj;

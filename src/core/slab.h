@@ -145,9 +145,52 @@ static inline void kmm_slab_set_counts(struct kmm_page *slab, unsigned int inuse
 
 int kmm_slab_init(struct kmm_machine *m);
 void kmm_slab_quiesce(struct kmm_machine *m);
-void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-		       void *obj);
-void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp);
+void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu);
+void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+			void *obj, int cpu);
+
+/*
+ * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab.
+ * Expected cost: the CPU entry, two loads, a store, the CPU exit.
+ */
+static inline void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
+{
+	struct kmm_machine *m = s->m;
+	struct kmm_kmem_cache_cpu *c;
+	void *obj;
+	int cpu = kmm_plat_cpu_get(m);
+
+	if (unlikely(cpu < 0))
+		return NULL;
+	c = &s->cpu_slab[cpu];
+	obj = c->freelist;
+	if (unlikely(!obj))
+		return kmm_slab_alloc_slow(s, gfp, cpu);
+	c->freelist = kmm_get_freepointer(s, obj);
+	kmm_plat_cpu_put(m);
+	if (unlikely(gfp & KMM___GFP_ZERO))
+		kmm_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
+static inline void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s,
+				     struct kmm_page *slab, void *obj)
+{
+	struct kmm_kmem_cache_cpu *c;
+	int cpu = kmm_plat_cpu_get(m);
+
+	if (unlikely(cpu < 0))
+		return;
+	c = &s->cpu_slab[cpu];
+	if (unlikely(slab != c->slab)) {
+		kmm_slab_free_slow(m, s, slab, obj, cpu);
+		return;
+	}
+	kmm_set_freepointer(s, obj, c->freelist);
+	c->freelist = obj;
+	kmm_plat_cpu_put(m);
+}
 struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 					unsigned int size, unsigned int align,
 					unsigned long flags, unsigned int useroffset,
