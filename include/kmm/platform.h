@@ -62,6 +62,12 @@ void kmm_plat_on_each_cpu(struct kmm_machine *m,
 /* Sleeps ns nanoseconds; the CPU the task holds is free for others meanwhile. */
 void kmm_plat_sleep(struct kmm_machine *m, uint64_t ns);
 
+/*
+ * Names a code address as the kernel's %pS does ("func+0x1c/0x80"), else in
+ * hex, into buf (always terminated).
+ */
+void kmm_plat_symbol(unsigned long ip, char *buf, size_t len);
+
 /* The calling task's name and pid, for reports ("in process %s"). */
 const char *kmm_plat_task_comm(struct kmm_machine *m);
 int kmm_plat_task_pid(struct kmm_machine *m);

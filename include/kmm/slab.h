@@ -68,6 +68,9 @@ void kmm_kfree_bulk(struct kmm_machine *m, size_t size, void **p);
 
 /* kmalloc and friends, on machine m. */
 void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp);
+/* kmalloc_track_caller(): the call site recorded (slub_debug U) is caller, a return address. */
+void *kmm_kmalloc_track_caller(struct kmm_machine *m, size_t size, kmm_gfp_t gfp,
+			       unsigned long caller);
 void *kmm_kzalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp);
 void *kmm_kmalloc_array(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp);
 void *kmm_kcalloc(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp);

@@ -155,7 +155,7 @@ static __attribute__((noinline)) void *kmalloc_large(struct kmm_machine *m, size
 }
 
 static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_t size,
-						    kmm_gfp_t gfp)
+						    kmm_gfp_t gfp, unsigned long ip)
 {
 	struct kmm_slab_state *ss = m->slab;
 
@@ -166,7 +166,7 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 	if (unlikely(!size))
 		return KMM_ZERO_SIZE_PTR;
 	if (likely(size <= (1UL << ss->shift_high)))
-		return kmm_slab_alloc(kmm_kmalloc_cache(m, size, gfp), gfp);
+		return kmm_slab_alloc(kmm_kmalloc_cache(m, size, gfp), gfp, ip);
 	return kmalloc_large(m, size, gfp);
 }
 
@@ -174,20 +174,32 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
  * The fast path: a normal (not DMA, not reclaimable) request of a size with
  * a cache goes straight to that cache's CPU freelist.
  */
-void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
+static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine *m, size_t size,
+							      kmm_gfp_t gfp, unsigned long ip)
 {
 	struct kmm_slab_state *ss = m->slab;
 
 	if (likely(ss && size - 1 < (1UL << ss->shift_high) &&
 		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE))))
 		return kmm_slab_alloc(ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)],
-				      gfp);
-	return kmalloc_slow(m, size, gfp);
+				      gfp, ip);
+	return kmalloc_slow(m, size, gfp, ip);
+}
+
+void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
+{
+	return do_kmalloc(m, size, gfp, KMM_RET_IP);
+}
+
+void *kmm_kmalloc_track_caller(struct kmm_machine *m, size_t size, kmm_gfp_t gfp,
+			       unsigned long caller)
+{
+	return do_kmalloc(m, size, gfp, caller);
 }
 
 void *kmm_kzalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
 {
-	return kmm_kmalloc(m, size, gfp | KMM___GFP_ZERO);
+	return do_kmalloc(m, size, gfp | KMM___GFP_ZERO, KMM_RET_IP);
 }
 
 void *kmm_kmalloc_array(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp)
@@ -196,12 +208,16 @@ void *kmm_kmalloc_array(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t 
 
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
-	return kmm_kmalloc(m, bytes, gfp);
+	return do_kmalloc(m, bytes, gfp, KMM_RET_IP);
 }
 
 void *kmm_kcalloc(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp)
 {
-	return kmm_kmalloc_array(m, n, size, gfp | KMM___GFP_ZERO);
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return do_kmalloc(m, bytes, gfp | KMM___GFP_ZERO, KMM_RET_IP);
 }
 
 /* The slab or large-kmalloc head page of p, or NULL with the kernel's report. */
@@ -221,7 +237,8 @@ static struct kmm_page *object_page(struct kmm_machine *m, const void *p, const 
 	return page;
 }
 
-void kmm_kfree(struct kmm_machine *m, const void *p)
+static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m, const void *p,
+							   unsigned long ip)
 {
 	struct kmm_page *page;
 
@@ -231,12 +248,17 @@ void kmm_kfree(struct kmm_machine *m, const void *p)
 	if (unlikely(!page))
 		return;
 	if (likely(page->flags & (1UL << KMM_PG_slab))) {
-		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p);
+		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
 		return;
 	}
 	__atomic_sub_fetch(&m->slab->large_kmalloc_pages, 1L << kmm_compound_order(page),
 			   __ATOMIC_RELAXED);
 	kmm___free_pages(m, page, kmm_compound_order(page));
+}
+
+void kmm_kfree(struct kmm_machine *m, const void *p)
+{
+	do_kfree(m, p, KMM_RET_IP);
 }
 
 size_t kmm_ksize(struct kmm_machine *m, const void *p)
@@ -271,7 +293,7 @@ void kmm_kfree_sensitive(struct kmm_machine *m, const void *p)
 
 	if (n)
 		kmm_memset((void *)p, 0, n);
-	kmm_kfree(m, p);
+	do_kfree(m, p, KMM_RET_IP);
 }
 
 void *kmm_krealloc(struct kmm_machine *m, const void *p, size_t new_size, kmm_gfp_t gfp)
@@ -280,9 +302,9 @@ void *kmm_krealloc(struct kmm_machine *m, const void *p, size_t new_size, kmm_gf
 	void *n;
 
 	if (!p || p == KMM_ZERO_SIZE_PTR)
-		return kmm_kmalloc(m, new_size, gfp);
+		return do_kmalloc(m, new_size, gfp, KMM_RET_IP);
 	if (!new_size) {
-		kmm_kfree(m, p);
+		do_kfree(m, p, KMM_RET_IP);
 		return KMM_ZERO_SIZE_PTR;
 	}
 	ks = kmm_ksize(m, p);
@@ -294,13 +316,13 @@ void *kmm_krealloc(struct kmm_machine *m, const void *p, size_t new_size, kmm_gf
 			kmm_memset((char *)p + new_size, 0, ks - new_size);
 		return (void *)p;
 	}
-	n = kmm_kmalloc(m, new_size, gfp);
+	n = do_kmalloc(m, new_size, gfp, KMM_RET_IP);
 	if (!n)
 		return NULL;
 	kmm_memcpy(n, p, ks);
 	if (gfp & KMM___GFP_ZERO)
 		kmm_memset((char *)n + ks, 0, new_size - ks);
-	kmm_kfree(m, p);
+	do_kfree(m, p, KMM_RET_IP);
 	return n;
 }
 
@@ -316,7 +338,7 @@ void *kmm_krealloc_array(struct kmm_machine *m, void *p, size_t new_n, size_t ne
 
 void *kmm_kmemdup(struct kmm_machine *m, const void *src, size_t len, kmm_gfp_t gfp)
 {
-	void *p = kmm_kmalloc(m, len, gfp);
+	void *p = do_kmalloc(m, len, gfp, KMM_RET_IP);
 
 	if (p && len)
 		kmm_memcpy(p, src, len);
@@ -325,7 +347,12 @@ void *kmm_kmemdup(struct kmm_machine *m, const void *src, size_t len, kmm_gfp_t 
 
 char *kmm_kstrdup(struct kmm_machine *m, const char *s, kmm_gfp_t gfp)
 {
-	return s ? kmm_kmemdup(m, s, kmm_strlen(s) + 1, gfp) : NULL;
+	size_t len = s ? kmm_strlen(s) + 1 : 0;
+	char *p = s ? do_kmalloc(m, len, gfp, KMM_RET_IP) : NULL;
+
+	if (p)
+		kmm_memcpy(p, s, len);
+	return p;
 }
 
 char *kmm_kstrndup(struct kmm_machine *m, const char *s, size_t max, kmm_gfp_t gfp)
@@ -337,7 +364,7 @@ char *kmm_kstrndup(struct kmm_machine *m, const char *s, size_t max, kmm_gfp_t g
 		return NULL;
 	while (len < max && s[len])
 		len++;
-	p = kmm_kmalloc(m, len + 1, gfp);
+	p = do_kmalloc(m, len + 1, gfp, KMM_RET_IP);
 	if (p) {
 		kmm_memcpy(p, s, len);
 		p[len] = '\0';
@@ -354,7 +381,7 @@ char *kmm_kvasprintf(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, va_l
 	va_copy(aq, ap);
 	len = kmm_vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	p = kmm_kmalloc(m, (size_t)len + 1, gfp);
+	p = do_kmalloc(m, (size_t)len + 1, gfp, KMM_RET_IP);
 	if (p)
 		kmm_vsnprintf(p, (size_t)len + 1, fmt, ap);
 	return p;
@@ -377,12 +404,15 @@ void *kmm_kmem_cache_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 {
 	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
 		gfp = fix_gfp(s->m, gfp);
-	return kmm_slab_alloc(s, gfp);
+	return kmm_slab_alloc(s, gfp, KMM_RET_IP);
 }
 
 void *kmm_kmem_cache_zalloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 {
-	return kmm_kmem_cache_alloc(s, gfp | KMM___GFP_ZERO);
+	gfp |= KMM___GFP_ZERO;
+	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
+		gfp = fix_gfp(s->m, gfp);
+	return kmm_slab_alloc(s, gfp, KMM_RET_IP);
 }
 
 void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
@@ -401,7 +431,7 @@ void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
 			       slab ? kmm_slab_cache(slab)->name : "no slab");
 		return;
 	}
-	kmm_slab_free_obj(m, s, slab, obj);
+	kmm_slab_free_obj(m, s, slab, obj, KMM_RET_IP);
 }
 
 int kmm_kmem_cache_alloc_bulk(struct kmm_kmem_cache *s, kmm_gfp_t gfp, size_t size, void **p)
@@ -426,5 +456,5 @@ void kmm_kmem_cache_free_bulk(struct kmm_kmem_cache *s, size_t size, void **p)
 void kmm_kfree_bulk(struct kmm_machine *m, size_t size, void **p)
 {
 	for (size_t i = 0; i < size; i++)
-		kmm_kfree(m, p[i]);
+		do_kfree(m, p[i], KMM_RET_IP);
 }

@@ -83,6 +83,10 @@ struct kmm_machine_desc {
 	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
 	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */
+	char slub_debug[128];		/* slub_debug= (or slab_debug=) as given */
+	bool have_slub_debug;
+	bool slab_nomerge;		/* slab_nomerge */
+	int slab_min_order, slab_max_order, slab_min_objects;	/* or -1 */
 };
 
 /* pg_data_t of the single node, allocated from memblock at boot. */

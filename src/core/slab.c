@@ -158,13 +158,20 @@ static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 	unsigned int nr;
 	int order;
 
-	if (s->ctor || (s->flags & (KMM_SLAB_TYPESAFE_BY_RCU | KMM_SLAB_POISON))) {
+	/* a red zone needs at least one word after the object */
+	if ((s->flags & KMM_SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	s->inuse = size;
+	if (s->ctor || (s->flags & (KMM_SLAB_TYPESAFE_BY_RCU | KMM_SLAB_POISON)) ||
+	    ((s->flags & KMM_SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
 		/* the free pointer may not overwrite the object: it goes after it */
 		s->offset = size;
 		size += sizeof(void *);
 	} else {
 		s->offset = (s->object_size / 2) & ~(unsigned int)(sizeof(void *) - 1);
 	}
+	if (s->flags & KMM_SLAB_DEBUG_FLAGS)
+		size = kmm_slab_debug_sizes(s, size);
 	size = (size + s->align - 1) & ~(s->align - 1);
 	s->size = size;
 	order = calculate_order(m, size);
@@ -186,7 +193,7 @@ static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 
 /* ---- slabs ---- */
 
-static struct kmm_page *allocate_slab(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
+struct kmm_page *kmm_slab_new(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 {
 	struct kmm_machine *m = s->m;
 	kmm_gfp_t flags = (gfp & (KMM___GFP_RECLAIM | KMM___GFP_IO | KMM___GFP_FS | KMM___GFP_HIGH |
@@ -217,7 +224,10 @@ static struct kmm_page *allocate_slab(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 	slab->flags |= 1UL << KMM_PG_slab;
 	slab->lru.next = (struct kmm_list_head *)s;
 	slab->mapping = NULL;
-	base = kmm_slab_address(m, slab);
+	base = kmm_slab_first_object(s, slab);
+	kmm_slab_set_counts(slab, 0, objects);
+	if (s->flags & KMM_SLAB_DEBUG_FLAGS)
+		kmm_slab_debug_init_slab(s, slab);
 	/* the initial freelist in address order; constructors run once per object */
 	for (unsigned int i = 0; i < objects; i++) {
 		p = base + (size_t)i * s->size;
@@ -233,7 +243,7 @@ static struct kmm_page *allocate_slab(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 	return slab;
 }
 
-static void discard_slab(struct kmm_kmem_cache *s, struct kmm_page *slab)
+void kmm_slab_discard(struct kmm_kmem_cache *s, struct kmm_page *slab)
 {
 	unsigned int order = kmm_compound_order(slab);
 
@@ -309,7 +319,7 @@ again:
 	}
 	if (nfree == kmm_slab_objects(slab) &&
 	    (shrink || KMM_READ_ONCE(s->nr_partial) >= s->min_partial)) {
-		discard_slab(s, slab);
+		kmm_slab_discard(s, slab);
 		return;
 	}
 	set_slab_state(slab, KMM_SLAB_ST_PARTIAL);
@@ -392,7 +402,7 @@ retry:
 		activate(c, slab);
 		goto retry;
 	}
-	slab = allocate_slab(s, gfp);
+	slab = kmm_slab_new(s, gfp);
 	/* the page allocator may have slept: this task may be on another CPU now */
 	*cpup = kmm_plat_cpu_id(m);
 	c = &s->cpu_slab[*cpup];
@@ -412,9 +422,14 @@ pop:
 	return obj;
 }
 
-void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu)
+void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsigned long ip)
 {
-	void *obj = alloc_slow(s, gfp, &cpu);
+	void *obj;
+
+	if (unlikely(s->flags & KMM_SLAB_DEBUG_FLAGS))
+		obj = kmm_slab_debug_alloc(s, gfp, &cpu, ip);
+	else
+		obj = alloc_slow(s, gfp, &cpu);
 
 	kmm_plat_cpu_put(s->m);
 	if (obj && (gfp & KMM___GFP_ZERO))
@@ -438,8 +453,13 @@ static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *o
 }
 
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-			void *obj, int cpu)
+			void *obj, int cpu, unsigned long ip)
 {
+	if (unlikely(s->flags & KMM_SLAB_DEBUG_FLAGS)) {
+		kmm_plat_cpu_put(m);
+		kmm_slab_debug_free(s, slab, obj, ip);
+		return;
+	}
 	if (slab_state(slab) == KMM_SLAB_FROZEN(cpu)) {
 		/* one of this CPU's partial slabs: its own list is ours */
 		kmm_set_freepointer(s, obj, (void *)slab->index);
@@ -448,6 +468,14 @@ void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct 
 		remote_free(s, slab, obj);
 	}
 	kmm_plat_cpu_put(m);
+}
+
+/* set_freepointer()'s BUG_ON(object == fp): reported, and the free is not applied. */
+void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj)
+{
+	kmm_warn_splat(s->m, "mm/slub.c", 494, "set_freepointer",
+		       "%s: double free or corruption: object 0x%p is already the first free object",
+		       s->name, obj);
 }
 
 /* ---- flushing and shrinking ---- */
@@ -517,7 +545,7 @@ static int shrink_node(struct kmm_kmem_cache *s)
 	kmm_spin_unlock(&s->list_lock);
 	while ((slab = empty)) {
 		empty = kmm_slab_next(slab);
-		discard_slab(s, slab);
+		kmm_slab_discard(s, slab);
 	}
 	return 0;
 }
@@ -547,13 +575,16 @@ void kmm_slab_quiesce(struct kmm_machine *m)
 
 /* ---- caches ---- */
 
-static struct kmm_kmem_cache *find_mergeable(struct kmm_machine *m, unsigned int size,
+static struct kmm_kmem_cache *find_mergeable(struct kmm_machine *m, const char *name,
+					     unsigned int size,
 					     unsigned int align, unsigned long flags,
 					     unsigned int usersize, void (*ctor)(void *))
 {
 	struct kmm_kmem_cache *found = NULL;
 
 	if (m->slab->nomerge || ctor || usersize || (flags & SLAB_NEVER_MERGE))
+		return NULL;
+	if (kmm_slab_debug_flags(m, name, flags) & SLAB_NEVER_MERGE)
 		return NULL;
 	size = (size + sizeof(void *) - 1) & ~(unsigned int)(sizeof(void *) - 1);
 	align = calculate_alignment(flags, align, size);
@@ -588,11 +619,11 @@ struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 	struct kmm_slab_state *ss = m->slab;
 	struct kmm_kmem_cache *s;
 
-	s = ss->kmem_cache ? kmm_slab_alloc(ss->kmem_cache, KMM_GFP_KERNEL | KMM___GFP_ZERO) : NULL;
+	s = ss->kmem_cache ? kmm_slab_alloc(ss->kmem_cache, KMM_GFP_KERNEL | KMM___GFP_ZERO, KMM_RET_IP) : NULL;
 	if (!s)
 		return NULL;
 	s->m = m;
-	s->flags = flags | (kmalloc ? KMM_SLAB_KMALLOC : 0);
+	s->flags = kmm_slab_debug_flags(m, name, flags) | (kmalloc ? KMM_SLAB_KMALLOC : 0);
 	s->object_size = size;
 	s->align = calculate_alignment(flags, align, size);
 	s->ctor = ctor;
@@ -649,7 +680,7 @@ struct kmm_kmem_cache *kmm_kmem_cache_create_usercopy(struct kmm_machine *m, con
 		goto fail;
 	}
 	kmm_spin_lock(&m->slab->lock);
-	s = find_mergeable(m, size, align, flags, usersize, ctor);
+	s = find_mergeable(m, name, size, align, flags, usersize, ctor);
 	if (s) {
 		s->refcount++;
 		kmm_spin_unlock(&m->slab->lock);
@@ -694,7 +725,7 @@ static void report_leftovers(struct kmm_kmem_cache *s)
 	kmm_core_printk(m, KMM_KERN_ERR "-----------------------------------------------------------------------------\n\n");
 	kmm_spin_lock(&s->list_lock);
 	for (struct kmm_page *slab = s->partial; slab; slab = kmm_slab_next(slab)) {
-		char *base = kmm_slab_address(m, slab);
+		char *base = kmm_slab_first_object(s, slab);
 
 		kmm_core_printk(m, KMM_KERN_ERR "Slab 0x%p objects=%u used=%u fp=0x%p flags=0x%lx\n",
 				(void *)slab, kmm_slab_objects(slab), kmm_slab_inuse(slab),
@@ -707,7 +738,7 @@ static void report_leftovers(struct kmm_kmem_cache *s)
 				free = p == obj;
 			if (!free)
 				kmm_core_printk(m, KMM_KERN_ERR "Object 0x%p @offset=%lu\n", (void *)obj,
-						(unsigned long)(obj - base));
+						(unsigned long)(obj - base + s->red_left_pad));
 		}
 	}
 	kmm_spin_unlock(&s->list_lock);
@@ -804,7 +835,17 @@ int kmm_slab_init(struct kmm_machine *m)
 		return -12;
 	kmm_spin_lock_init(&ss->lock);
 	ss->max_order = KMM_PAGE_ALLOC_COSTLY_ORDER;
+	ss->nomerge = m->desc.slab_nomerge;
+	if (m->desc.slab_max_order >= 0)
+		ss->max_order = (unsigned int)m->desc.slab_max_order;
+	if (m->desc.slab_min_order >= 0)
+		ss->min_order = (unsigned int)m->desc.slab_min_order;
+	if (ss->min_order > ss->max_order)
+		ss->max_order = ss->min_order;
+	if (m->desc.slab_min_objects > 0)
+		ss->min_objects = (unsigned int)m->desc.slab_min_objects;
 	m->slab = ss;
+	kmm_slab_debug_boot(m);
 	kc = (struct kmm_kmem_cache *)(((uintptr_t)(ss + 1) + KMM_SMP_CACHE_BYTES - 1) &
 				       ~(uintptr_t)(KMM_SMP_CACHE_BYTES - 1));
 	kc->m = m;
@@ -836,7 +877,8 @@ static int check_cache(struct kmm_machine *m, struct kmm_kmem_cache *s)
 
 	kmm_spin_lock(&s->list_lock);
 	for (struct kmm_page *slab = s->partial; slab; slab = kmm_slab_next(slab)) {
-		char *base = kmm_slab_address(m, slab), *end = base + (KMM_PAGE_SIZE << kmm_compound_order(slab));
+		char *base = kmm_slab_first_object(s, slab),
+		     *end = (char *)kmm_slab_address(m, slab) + (KMM_PAGE_SIZE << kmm_compound_order(slab));
 		unsigned int nfree = 0;
 
 		slabs++;
@@ -863,6 +905,8 @@ static int check_cache(struct kmm_machine *m, struct kmm_kmem_cache *s)
 	if (slabs != (long)s->nr_partial)
 		SBAD("%s: nr_partial %lu but %ld slabs on the list\n", s->name, s->nr_partial, slabs);
 	kmm_spin_unlock(&s->list_lock);
+	if (s->flags & KMM_SLAB_DEBUG_FLAGS)
+		bad += kmm_slab_debug_check(s);
 	return bad;
 #undef SBAD
 }

@@ -28,6 +28,8 @@ struct kmm_kmem_cache {
 	unsigned int size;		/* stride of an object in a slab, bytes */
 	unsigned int object_size;	/* what the creator asked for, bytes */
 	unsigned int offset;		/* of the free pointer in a free object */
+	unsigned int inuse;		/* object and right red zone: metadata starts here */
+	unsigned int red_left_pad;	/* left red zone before each object (SLAB_RED_ZONE) */
 	unsigned int align;
 	unsigned int order;		/* of a slab */
 	unsigned int objects;		/* per slab of that order */
@@ -49,6 +51,7 @@ struct kmm_kmem_cache {
 	unsigned long nr_partial;	/* [node] */
 	long nr_slabs;			/* [atomic] slabs of this cache */
 	long total_objects;		/* [atomic] objects in them */
+	struct kmm_page *full;		/* [node] debug caches: full slabs (mapping/virtual links) */
 
 	struct kmm_kmem_cache_cpu cpu_slab[];	/* [nr_cpus] */
 };
@@ -78,6 +81,8 @@ struct kmm_slab_state {
 	unsigned int min_objects;	/* slab_min_objects, or 0 */
 	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
 	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
+	bool tainted;			/* a slub_debug report was made (TAINT_BAD_PAGE) */
+	unsigned long debug_errors;	/* [atomic] slub_debug reports so far */
 };
 
 /*
@@ -143,17 +148,43 @@ static inline void kmm_slab_set_counts(struct kmm_page *slab, unsigned int inuse
 	slab->lru.prev = (struct kmm_list_head *)(((uintptr_t)objects << 32) | inuse);
 }
 
+/* slub_debug's flags: a cache with any of them takes the debug paths. */
+#define KMM_SLAB_DEBUG_FLAGS \
+	(KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE | KMM_SLAB_POISON | KMM_SLAB_STORE_USER)
+#define KMM_RET_IP ((unsigned long)__builtin_return_address(0))
+
 int kmm_slab_init(struct kmm_machine *m);
 void kmm_slab_quiesce(struct kmm_machine *m);
-void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu);
+void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsigned long ip);
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-			void *obj, int cpu);
+			void *obj, int cpu, unsigned long ip);
+void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj);
+
+/* slab_debug.c: the debug caches' paths, under the node's list_lock */
+unsigned long kmm_slab_debug_flags(struct kmm_machine *m, const char *name, unsigned long flags);
+void kmm_slab_debug_boot(struct kmm_machine *m);
+unsigned int kmm_slab_debug_sizes(struct kmm_kmem_cache *s, unsigned int size);
+void kmm_slab_debug_init_slab(struct kmm_kmem_cache *s, struct kmm_page *slab);
+void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, unsigned long ip);
+void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj,
+			 unsigned long ip);
+int kmm_slab_debug_check(struct kmm_kmem_cache *s);
+struct kmm_page *kmm_slab_new(struct kmm_kmem_cache *s, kmm_gfp_t gfp);
+void kmm_slab_discard(struct kmm_kmem_cache *s, struct kmm_page *slab);
+
+/* The first object of a slab (fixup_red_left). */
+static inline char *kmm_slab_first_object(struct kmm_kmem_cache *s, struct kmm_page *slab)
+{
+	return (char *)kmm_slab_address(s->m, slab) + s->red_left_pad;
+}
 
 /*
  * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab.
  * Expected cost: the CPU entry, two loads, a store, the CPU exit.
  */
-static inline void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
+static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
+								   kmm_gfp_t gfp,
+								   unsigned long ip)
 {
 	struct kmm_machine *m = s->m;
 	struct kmm_kmem_cache_cpu *c;
@@ -165,7 +196,7 @@ static inline void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 	c = &s->cpu_slab[cpu];
 	obj = c->freelist;
 	if (unlikely(!obj))
-		return kmm_slab_alloc_slow(s, gfp, cpu);
+		return kmm_slab_alloc_slow(s, gfp, cpu, ip);
 	c->freelist = kmm_get_freepointer(s, obj);
 	kmm_plat_cpu_put(m);
 	if (unlikely(gfp & KMM___GFP_ZERO))
@@ -174,8 +205,9 @@ static inline void *kmm_slab_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 }
 
 /* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
-static inline void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s,
-				     struct kmm_page *slab, void *obj)
+static inline __attribute__((always_inline)) void
+kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+		  void *obj, unsigned long ip)
 {
 	struct kmm_kmem_cache_cpu *c;
 	int cpu = kmm_plat_cpu_get(m);
@@ -184,7 +216,13 @@ static inline void kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cach
 		return;
 	c = &s->cpu_slab[cpu];
 	if (unlikely(slab != c->slab)) {
-		kmm_slab_free_slow(m, s, slab, obj, cpu);
+		kmm_slab_free_slow(m, s, slab, obj, cpu, ip);
+		return;
+	}
+	if (unlikely(obj == c->freelist)) {
+		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free detection */
+		kmm_plat_cpu_put(m);
+		kmm_slab_naive_double_free(s, obj);
 		return;
 	}
 	kmm_set_freepointer(s, obj, c->freelist);

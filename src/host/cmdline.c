@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@ struct boot_args {
 	long min_free_kbytes;
 	long page_reporting_order;
 	const char *fail_page_alloc;
+	const char *slub_debug;		/* "" for a bare slub_debug */
+	bool nomerge;
+	long slab_min_order, slab_max_order, slab_min_objects;
 };
 
 /* memparse(): 0 and *end == s when there is no number. */
@@ -102,6 +106,20 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->quiet = true;
 		return 0;
 	}
+	if (!strcmp(key, "slub_debug") || !strcmp(key, "slab_debug")) {
+		if (val && strlen(val) >= sizeof(((struct kmm_machine_desc *)0)->slub_debug))
+			return kmm_set_error(-EINVAL, "%s=%s: value too long", key, val);
+		a->slub_debug = val ? val : "";
+		return 0;
+	}
+	if ((!strcmp(key, "slab_nomerge") || !strcmp(key, "slub_nomerge")) && !val) {
+		a->nomerge = true;
+		return 0;
+	}
+	if ((!strcmp(key, "slab_merge") || !strcmp(key, "slub_merge")) && !val) {
+		a->nomerge = false;
+		return 0;
+	}
 	if (!val)
 		return kmm_set_error(-EINVAL, "'%s': unknown kernel command line parameter", key);
 	if (!strcmp(key, "mem")) {
@@ -134,6 +152,12 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->stop_at_memblock = true;
 		return 0;
 	}
+	if (!strcmp(key, "slab_min_order") || !strcmp(key, "slub_min_order"))
+		return int_value(key, val, 0, 10, &a->slab_min_order);
+	if (!strcmp(key, "slab_max_order") || !strcmp(key, "slub_max_order"))
+		return int_value(key, val, 0, 10, &a->slab_max_order);
+	if (!strcmp(key, "slab_min_objects") || !strcmp(key, "slub_min_objects"))
+		return int_value(key, val, 1, 32767, &a->slab_min_objects);
 	if (!strcmp(key, "min_free_kbytes"))
 		return int_value(key, val, 128, 262144 * 4, &a->min_free_kbytes);
 	if (!strcmp(key, "page_reporting.page_reporting_order"))
@@ -252,7 +276,8 @@ static char *next_word(char **s)
 int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 {
 	struct kmm_machine_desc *d = &m->desc;
-	struct boot_args a = { .loglevel = -1, .min_free_kbytes = -1, .page_reporting_order = -1 };
+	struct boot_args a = { .loglevel = -1, .min_free_kbytes = -1, .page_reporting_order = -1,
+			       .slab_min_order = -1, .slab_max_order = -1, .slab_min_objects = -1 };
 	char buf[sizeof(m->cmdline)], *s = buf, *w;
 	const struct kmm_profile *p;
 	int ret;
@@ -329,6 +354,13 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	d->stop_at_memblock = a.stop_at_memblock;
 	d->min_free_kbytes = (int)a.min_free_kbytes;
 	d->page_reporting_order = (int)a.page_reporting_order;
+	d->have_slub_debug = a.slub_debug != NULL;
+	if (a.slub_debug)
+		snprintf(d->slub_debug, sizeof(d->slub_debug), "%s", a.slub_debug);
+	d->slab_nomerge = a.nomerge;
+	d->slab_min_order = (int)a.slab_min_order;
+	d->slab_max_order = (int)a.slab_max_order;
+	d->slab_min_objects = (int)a.slab_min_objects;
 	kmm_fault_attr_init(&d->fail_page_alloc, 0x9e3779b97f4a7c15ULL);
 	if (a.fail_page_alloc)
 		kmm_fault_attr_parse(&d->fail_page_alloc, a.fail_page_alloc);

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slub_debug: each detection gives SLUB's report and leaves the cache
+ * consistent (the bad free is not applied, the bytes are restored, the
+ * walker is clean after, and the pages come back): double free, a pointer
+ * that is not an object, a red zone overwritten, a write after free, the
+ * call sites of U, the restriction to named caches, per-cache flags, and the
+ * naive double-free check of the fast path without slub_debug.
+ */
+#include <kmm/kmm.h>
+
+#include "kunit.h"
+
+static char logbuf[1 << 20];
+
+static const char *kmsg(struct kmm_machine *m)
+{
+	kmm_proc_read(m, "/dev/kmsg", logbuf, sizeof(logbuf));
+	return logbuf;
+}
+
+static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
+{
+	char buf[256];
+	struct kmm_machine *m;
+
+	snprintf(buf, sizeof(buf), "%s quiet", cmdline);
+	m = kmm_boot(buf);
+	KUNIT_EXPECT_NOT_NULL(test, m);
+	return m;
+}
+
+static unsigned long cache_flags(struct kmm_machine *m, const char *name)
+{
+	struct kmm_slab_stats st;
+
+	for (struct kmm_kmem_cache *s = kmm_slab_cache_next(m, NULL); s; s = kmm_slab_cache_next(m, s))
+		if (!strcmp(kmm_kmem_cache_name(s), name)) {
+			kmm_kmem_cache_stats(s, &st);
+			return st.flags;
+		}
+	return ~0UL;
+}
+
+/*
+ * Exported (tests link with -rdynamic), so U names them; the empty asm after
+ * the call keeps it from being a tail call, whose return address would be
+ * the caller's.
+ */
+__attribute__((noinline)) void *slab_debug_alloc_site(struct kmm_machine *m, size_t size)
+{
+	void *p = kmm_kmalloc(m, size, KMM_GFP_KERNEL);
+
+	__asm__ volatile("" ::: "memory");
+	return p;
+}
+
+__attribute__((noinline)) void slab_debug_free_site(struct kmm_machine *m, void *p)
+{
+	kmm_kfree(m, p);
+	__asm__ volatile("" ::: "memory");
+}
+
+static void double_free_reported_not_applied(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "slub_debug=FZPU");
+	unsigned long free;
+	void *a, *b, *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	kmm_quiesce(m);
+	free = kmm_nr_free_pages(m);
+	a = slab_debug_alloc_site(m, 64);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	memset(a, 0x11, 64);
+	slab_debug_free_site(m, a);
+	slab_debug_free_site(m, a);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-64 (Not tainted): Object already free");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Allocated in slab_debug_alloc_site+0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Freed in slab_debug_free_site+0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Object   ");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "6b 6b 6b 6b");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Redzone  ");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "FIX kmalloc-64: Object at 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "not freed");
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	/* the list was not corrupted: two allocations give two objects */
+	b = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	c = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, b && c && b != c);
+	/* poisoning: a fresh object reads 0x6b, its last byte 0xa5 */
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)b)[0], 0x6b);
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)b)[63], 0xa5);
+	kmm_kfree(m, b);
+	kmm_kfree(m, c);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+static void invalid_pointer(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "slub_debug=F");
+	char *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	a = kmm_kmalloc(m, 128, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmm_kfree(m, a + 8);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-128 (Not tainted): Invalid object pointer 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "not freed");
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_kfree(m, a);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+static void redzone_overwritten(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "slub_debug=FZ");
+	unsigned long free;
+	char *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	kmm_quiesce(m);
+	free = kmm_nr_free_pages(m);
+	a = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a[64] = 'x';	/* one past the end */
+	kmm_kfree(m, a);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "[Right Redzone overwritten] 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "First byte 0x78 instead of 0xcc");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-64 (Not tainted): Object corrupt");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "FIX kmalloc-64: Restoring Right Redzone 0x");
+	/* restored, so the object is whole again and can be freed */
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_kfree(m, a);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free);
+	kmm_shutdown(m);
+}
+
+static void write_after_free(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "slub_debug=P");
+	char *a, *keep;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	keep = kmm_kmalloc(m, 256, KMM_GFP_KERNEL);	/* keeps the slab alive */
+	a = kmm_kmalloc(m, 256, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmm_kfree(m, a);
+	a[10] = 0;	/* the client's bug */
+	KUNIT_EXPECT_GT(test, kmm_slab_check(m), 0);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "[Poison overwritten] 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "First byte 0x0 instead of 0x6b");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-256 (Not tainted): Object corrupt");
+	/* the walker restored the poison: clean now */
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_kfree(m, keep);
+	kmm_shutdown(m);
+}
+
+static void restricted_to_named_caches(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "slub_debug=FZ,kmalloc-128,kmalloc-2*;U,kmalloc-32");
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, cache_flags(m, "kmalloc-128") & (KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE),
+			KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE);
+	KUNIT_EXPECT_TRUE(test, cache_flags(m, "kmalloc-256") & KMM_SLAB_RED_ZONE);
+	KUNIT_EXPECT_TRUE(test, cache_flags(m, "kmalloc-2k") & KMM_SLAB_RED_ZONE);
+	KUNIT_EXPECT_EQ(test, cache_flags(m, "kmalloc-32") & (KMM_SLAB_STORE_USER | KMM_SLAB_RED_ZONE),
+			KMM_SLAB_STORE_USER);
+	KUNIT_EXPECT_EQ(test, cache_flags(m, "kmalloc-64") & (KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE |
+							      KMM_SLAB_POISON | KMM_SLAB_STORE_USER), 0);
+	kmm_shutdown(m);
+
+	m = boot(test, "slub_debug=FX");
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "slab_debug option 'X' unknown. skipped");
+	KUNIT_EXPECT_TRUE(test, cache_flags(m, "kmalloc-64") & KMM_SLAB_CONSISTENCY_CHECKS);
+	kmm_shutdown(m);
+}
+
+static void per_cache_flags(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	struct kmm_kmem_cache *s;
+	unsigned long free;
+	char *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	kmm_quiesce(m);
+	free = kmm_nr_free_pages(m);
+	s = kmm_kmem_cache_create(m, "dbg_obj", 40, 0,
+				  KMM_SLAB_RED_ZONE | KMM_SLAB_POISON | KMM_SLAB_STORE_USER, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	o[-1] = 1;	/* before the start: the left red zone */
+	KUNIT_EXPECT_GT(test, kmm_slab_check(m), 0);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "[Left Redzone overwritten]");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG dbg_obj (Not tainted): Object corrupt");
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_kmem_cache_free(s, o);
+	kmm_kmem_cache_free(s, o);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG dbg_obj (Tainted: B): Object already free");
+	kmm_kmem_cache_destroy(s);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+static void naive_double_free_without_debug(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	void *a, *b, *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	a = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmm_kfree(m, a);
+	kmm_kfree(m, a);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "kmalloc-64: double free or corruption");
+	b = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	c = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, b && c && b != c);
+	kmm_kfree(m, b);
+	kmm_kfree(m, c);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+static struct kunit_case cases[] = {
+	KUNIT_CASE(double_free_reported_not_applied),
+	KUNIT_CASE(invalid_pointer),
+	KUNIT_CASE(redzone_overwritten),
+	KUNIT_CASE(write_after_free),
+	KUNIT_CASE(restricted_to_named_caches),
+	KUNIT_CASE(per_cache_flags),
+	KUNIT_CASE(naive_double_free_without_debug),
+	{ 0 },
+};
+
+KUNIT_MAIN("slab_debug", cases)
