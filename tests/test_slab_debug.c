@@ -235,6 +235,79 @@ static void naive_double_free_without_debug(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+static void failslab(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "failslab=1,100,0,2");
+	struct kmm_kmem_cache *s;
+	char buf[16];
+	void *p[4];
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* ignore-gfp-wait is on by default: GFP_KERNEL passes, GFP_ATOMIC fails twice */
+	p[0] = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	KUNIT_EXPECT_NULL(test, kmm_kmalloc(m, 64, KMM_GFP_ATOMIC));
+	KUNIT_EXPECT_NULL(test, kmm_kmalloc(m, 32, KMM_GFP_ATOMIC));
+	p[1] = kmm_kmalloc(m, 64, KMM_GFP_ATOMIC);	/* times used up */
+	KUNIT_EXPECT_NOT_NULL(test, p[1]);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "name failslab, interval 1, probability 100, space 0, times 1");
+	kmm_proc_read(m, "/sys/kernel/debug/failslab/times", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "0\n");
+	/* cache-filter: only SLAB_FAILSLAB caches fail */
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/times", "-1"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/cache-filter", "Y"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/verbose", "0"), 0);
+	kmm_proc_read(m, "/sys/kernel/debug/failslab/cache-filter", buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "Y\n");
+	KUNIT_EXPECT_LT(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/probability", "101"), 0);
+	s = kmm_kmem_cache_create(m, "fails", 100, 0, KMM_SLAB_FAILSLAB, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NULL(test, kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL));
+	p[2] = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p[2]);
+	/* __GFP_NOFAIL never fails */
+	p[3] = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL | KMM___GFP_NOFAIL);
+	KUNIT_EXPECT_NOT_NULL(test, p[3]);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/failslab/probability", "0"), 0);
+	kmm_kmem_cache_free(s, p[3]);
+	kmm_kmem_cache_destroy(s);
+	kmm_kfree(m, p[0]);
+	kmm_kfree(m, p[1]);
+	kmm_kfree(m, p[2]);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+
+	KUNIT_EXPECT_NULL(test, kmm_boot("failslab=1,200,0,1 quiet"));
+}
+
+static void init_on_alloc_and_free(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "init_on_alloc=1 init_on_free=1");
+	unsigned char *a, *b;
+	int nonzero = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	a = kmm_kmalloc(m, 200, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (int i = 0; i < 200; i++)
+		nonzero += a[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	memset(a, 0xee, 200);
+	kmm_kfree(m, a);
+	/* freed bytes are zero but for the free pointer in the middle */
+	nonzero = 0;
+	for (int i = 0; i < 200; i++)
+		nonzero += a[i] == 0xee;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	b = kmm_kmalloc(m, 200, KMM_GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, b == a);
+	kmm_kfree(m, b);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+	KUNIT_EXPECT_NULL(test, kmm_boot("init_on_alloc=2 quiet"));
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(double_free_reported_not_applied),
 	KUNIT_CASE(invalid_pointer),
@@ -243,6 +316,8 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(restricted_to_named_caches),
 	KUNIT_CASE(per_cache_flags),
 	KUNIT_CASE(naive_double_free_without_debug),
+	KUNIT_CASE(failslab),
+	KUNIT_CASE(init_on_alloc_and_free),
 	{ 0 },
 };
 

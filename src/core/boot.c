@@ -284,5 +284,7 @@ int kmm_core_boot(struct kmm_machine *m)
 	ret = kmm_slab_init(m);
 	/* fail_page_alloc= applies from the end of boot: boot's own allocations must succeed */
 	m->fail_page_alloc = d->fail_page_alloc;
+	m->failslab = d->failslab;
+	kmm_slab_update_hooks(m);
 	return ret;
 }

@@ -59,20 +59,17 @@ static uint32_t random_below(struct kmm_fault_attr *a, uint32_t n)
 	return (uint32_t)(((a->rnd * 0x2545F4914F6CDD1DULL) >> 32) % n);
 }
 
-bool kmm_should_fail_alloc_page(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order)
+/* should_fail(): the decision for one eligible call of `size` bytes. */
+static bool should_fail(struct kmm_machine *m, struct kmm_fault_attr *a, const char *name,
+			kmm_gfp_t gfp, long size)
 {
-	struct kmm_fault_attr *a = &m->fail_page_alloc;
 	bool fail = false;
 
 	kmm_spin_lock(&m->fault_lock);
-	if (order < a->min_order || (gfp & KMM___GFP_NOFAIL) ||
-	    (a->ignore_gfp_highmem && (gfp & KMM___GFP_HIGHMEM)) ||
-	    (a->ignore_gfp_reclaim && (gfp & KMM___GFP_DIRECT_RECLAIM)))
-		goto out;
 	if (!a->probability || a->times == 0)
 		goto out;
-	if (a->space > (long)(KMM_PAGE_SIZE << order)) {
-		a->space -= (long)(KMM_PAGE_SIZE << order);
+	if (a->space > size) {
+		a->space -= size;
 		goto out;
 	}
 	if (a->interval > 1 && ++a->count % a->interval)
@@ -86,11 +83,42 @@ out:
 	kmm_spin_unlock(&m->fault_lock);
 	if (fail && a->verbose && !(gfp & KMM___GFP_NOWARN)) {
 		kmm_core_printk(m, KMM_KERN_NOTICE "FAULT_INJECTION: forcing a failure.\n"
-				"name fail_page_alloc, interval %lu, probability %lu, space %ld, times %ld\n",
-				a->interval, a->probability, a->space, a->times);
+				"name %s, interval %lu, probability %lu, space %ld, times %ld\n",
+				name, a->interval, a->probability, a->space, a->times);
 		if (a->verbose > 1)
 			kmm_core_printk(m, KMM_KERN_NOTICE "CPU: %d PID: %d Comm: %s\n",
 					kmm_plat_cpu_id(m), kmm_plat_task_pid(m), kmm_plat_task_comm(m));
 	}
 	return fail;
+}
+
+bool kmm_should_fail_alloc_page(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order)
+{
+	struct kmm_fault_attr *a = &m->fail_page_alloc;
+
+	if (order < a->min_order || (gfp & KMM___GFP_NOFAIL) ||
+	    (a->ignore_gfp_highmem && (gfp & KMM___GFP_HIGHMEM)) ||
+	    (a->ignore_gfp_reclaim && (gfp & KMM___GFP_DIRECT_RECLAIM)))
+		return false;
+	return should_fail(m, a, "fail_page_alloc", gfp, (long)(KMM_PAGE_SIZE << order));
+}
+
+/*
+ * should_failslab() (mm/failslab.c): __GFP_NOFAIL never fails; with
+ * ignore-gfp-wait (the default) neither does an allocation that may sleep;
+ * with cache-filter only caches created with SLAB_FAILSLAB (or given the A
+ * flag by slub_debug=) are eligible.
+ */
+bool kmm_should_failslab(struct kmm_machine *m, unsigned long cache_flags, unsigned int size,
+			 kmm_gfp_t gfp)
+{
+	struct kmm_fault_attr *a = &m->failslab;
+
+	if (gfp & KMM___GFP_NOFAIL)
+		return false;
+	if (a->ignore_gfp_reclaim && (gfp & KMM___GFP_DIRECT_RECLAIM))
+		return false;
+	if (a->cache_filter && !(cache_flags & 0x02000000UL /* SLAB_FAILSLAB */))
+		return false;
+	return should_fail(m, a, "failslab", gfp, (long)size);
 }

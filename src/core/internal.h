@@ -188,6 +188,13 @@ void kmm_warn_splat(struct kmm_machine *m, const char *file, int line, const cha
 /* ---- fail_page_alloc.c ---- */
 
 bool kmm_should_fail_alloc_page(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order);
+bool kmm_should_failslab(struct kmm_machine *m, unsigned long cache_flags, unsigned int size,
+			 kmm_gfp_t gfp);
+/* m->slab_hooks: what makes the slab fast paths step aside */
+#define KMM_SLAB_HOOK_FAILSLAB 1u
+#define KMM_SLAB_HOOK_INIT_ON_ALLOC 2u
+#define KMM_SLAB_HOOK_INIT_ON_FREE 4u
+void kmm_slab_update_hooks(struct kmm_machine *m);
 void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed);
 int kmm_fault_attr_parse(struct kmm_fault_attr *a, const char *s);
 

@@ -57,6 +57,7 @@ struct kmm_fault_attr {
 	unsigned long verbose;		/* 0: quiet, 1: one line, 2: line and stack */
 	bool ignore_gfp_reclaim;	/* ignore-gfp-wait: spare allocations that may sleep */
 	bool ignore_gfp_highmem;
+	bool cache_filter;		/* failslab: only caches created with SLAB_FAILSLAB */
 	unsigned int min_order;
 	unsigned long count;		/* eligible calls seen */
 	uint64_t rnd;			/* PRNG state */
@@ -83,6 +84,8 @@ struct kmm_machine_desc {
 	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
 	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */
+	struct kmm_fault_attr failslab;		/* failslab= */
+	bool init_on_alloc, init_on_free;	/* init_on_alloc=1, init_on_free=1 */
 	char slub_debug[128];		/* slub_debug= (or slab_debug=) as given */
 	bool have_slub_debug;
 	bool slab_nomerge;		/* slab_nomerge */
@@ -106,6 +109,7 @@ struct kmm_slab_state;
 
 struct kmm_machine {
 	struct kmm_layout layout;	/* first: conversions read it */
+	unsigned int slab_hooks;	/* KMM_SLAB_HOOK_*: read by the slab fast paths */
 	struct kmm_machine_desc desc;
 	char cmdline[1024];
 
@@ -149,6 +153,7 @@ struct kmm_machine {
 	unsigned long bad_page_shown, bad_page_unshown;
 	uint64_t bad_page_resume_ns;
 	struct kmm_fault_attr fail_page_alloc;
+	struct kmm_fault_attr failslab;
 	kmm_spinlock_t fault_lock;
 	bool page_reporting_enabled;
 	kmm_spinlock_t reporting_lock;		/* one reporting pass at a time */

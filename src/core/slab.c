@@ -470,6 +470,44 @@ void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct 
 	kmm_plat_cpu_put(m);
 }
 
+/* slab_want_init_on_alloc() / slab_want_init_on_free() */
+static bool want_init(const struct kmm_kmem_cache *s)
+{
+	return !s->ctor && !(s->flags & (KMM_SLAB_TYPESAFE_BY_RCU | KMM_SLAB_POISON));
+}
+
+void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip)
+{
+	struct kmm_machine *m = s->m;
+	unsigned int hooks = KMM_READ_ONCE(m->slab_hooks);
+
+	if ((hooks & KMM_SLAB_HOOK_FAILSLAB) && kmm_should_failslab(m, s->flags, s->object_size, gfp))
+		return NULL;
+	if ((hooks & KMM_SLAB_HOOK_INIT_ON_ALLOC) && want_init(s))
+		gfp |= KMM___GFP_ZERO;
+	return __kmm_slab_alloc(s, gfp, ip);
+}
+
+void kmm_slab_init_on_free(struct kmm_kmem_cache *s, void *obj)
+{
+	/* debug caches poison or keep their bytes for the checks, under their lock */
+	if (want_init(s) && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
+		kmm_memset(obj, 0, s->object_size);
+}
+
+void kmm_slab_update_hooks(struct kmm_machine *m)
+{
+	unsigned int h = 0;
+
+	if (m->desc.init_on_alloc)
+		h |= KMM_SLAB_HOOK_INIT_ON_ALLOC;
+	if (m->desc.init_on_free)
+		h |= KMM_SLAB_HOOK_INIT_ON_FREE;
+	if (KMM_READ_ONCE(m->failslab.probability))
+		h |= KMM_SLAB_HOOK_FAILSLAB;
+	KMM_WRITE_ONCE(m->slab_hooks, h);
+}
+
 /* set_freepointer()'s BUG_ON(object == fp): reported, and the free is not applied. */
 void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj)
 {

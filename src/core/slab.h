@@ -182,9 +182,12 @@ static inline char *kmm_slab_first_object(struct kmm_kmem_cache *s, struct kmm_p
  * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab.
  * Expected cost: the CPU entry, two loads, a store, the CPU exit.
  */
-static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
-								   kmm_gfp_t gfp,
-								   unsigned long ip)
+void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
+void kmm_slab_init_on_free(struct kmm_kmem_cache *s, void *obj);
+
+static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_kmem_cache *s,
+								     kmm_gfp_t gfp,
+								     unsigned long ip)
 {
 	struct kmm_machine *m = s->m;
 	struct kmm_kmem_cache_cpu *c;
@@ -204,14 +207,27 @@ static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kme
 	return obj;
 }
 
+/* slab_alloc_node(): failslab and init_on_alloc, when on, take the hooked path. */
+static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
+								   kmm_gfp_t gfp,
+								   unsigned long ip)
+{
+	if (unlikely(KMM_READ_ONCE(s->m->slab_hooks)))
+		return kmm_slab_alloc_hooked(s, gfp, ip);
+	return __kmm_slab_alloc(s, gfp, ip);
+}
+
 /* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
 static inline __attribute__((always_inline)) void
 kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 		  void *obj, unsigned long ip)
 {
 	struct kmm_kmem_cache_cpu *c;
-	int cpu = kmm_plat_cpu_get(m);
+	int cpu;
 
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_INIT_ON_FREE))
+		kmm_slab_init_on_free(s, obj);
+	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
 		return;
 	c = &s->cpu_slab[cpu];

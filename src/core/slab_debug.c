@@ -631,6 +631,9 @@ void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *
 	if (s->flags & KMM_SLAB_TRACE)
 		kmm_core_printk(s->m, KMM_KERN_INFO "TRACE %s free 0x%016lx inuse=%u fp=0x%016lx\n", s->name,
 				(unsigned long)(uintptr_t)obj, kmm_slab_inuse(slab), slab->index);
+	if ((KMM_READ_ONCE(s->m->slab_hooks) & KMM_SLAB_HOOK_INIT_ON_FREE) && !s->ctor &&
+	    !(s->flags & (KMM_SLAB_POISON | KMM_SLAB_TYPESAFE_BY_RCU)))
+		kmm_memset(obj, 0, s->object_size);
 	init_object(s, obj, SLUB_RED_INACTIVE);
 	was_full = !slab->index;
 	kmm_set_freepointer(s, obj, (void *)slab->index);

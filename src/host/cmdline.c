@@ -35,6 +35,8 @@ struct boot_args {
 	long page_reporting_order;
 	const char *fail_page_alloc;
 	const char *slub_debug;		/* "" for a bare slub_debug */
+	const char *failslab;
+	long init_on_alloc, init_on_free;
 	bool nomerge;
 	long slab_min_order, slab_max_order, slab_min_objects;
 };
@@ -152,6 +154,19 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->stop_at_memblock = true;
 		return 0;
 	}
+	if (!strcmp(key, "failslab")) {
+		struct kmm_fault_attr probe;
+
+		kmm_fault_attr_init(&probe, 1);
+		if (kmm_fault_attr_parse(&probe, val))
+			return kmm_set_error(-EINVAL, "failslab=%s: invalid value (expected <interval>,<probability>,<space>,<times>)", val);
+		a->failslab = val;
+		return 0;
+	}
+	if (!strcmp(key, "init_on_alloc"))
+		return int_value(key, val, 0, 1, &a->init_on_alloc);
+	if (!strcmp(key, "init_on_free"))
+		return int_value(key, val, 0, 1, &a->init_on_free);
 	if (!strcmp(key, "slab_min_order") || !strcmp(key, "slub_min_order"))
 		return int_value(key, val, 0, 10, &a->slab_min_order);
 	if (!strcmp(key, "slab_max_order") || !strcmp(key, "slub_max_order"))
@@ -364,5 +379,12 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	kmm_fault_attr_init(&d->fail_page_alloc, 0x9e3779b97f4a7c15ULL);
 	if (a.fail_page_alloc)
 		kmm_fault_attr_parse(&d->fail_page_alloc, a.fail_page_alloc);
+	/* failslab's defaults: ignore-gfp-wait Y, any size */
+	kmm_fault_attr_init(&d->failslab, 0x2545f4914f6cdd1dULL);
+	d->failslab.min_order = 0;
+	if (a.failslab)
+		kmm_fault_attr_parse(&d->failslab, a.failslab);
+	d->init_on_alloc = a.init_on_alloc == 1;
+	d->init_on_free = a.init_on_free == 1;
 	return 0;
 }

@@ -38,6 +38,13 @@ static const struct kmm_proc_file files[] = {
 	RW("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", fail_page_alloc_ignore_gfp_wait),
 	RW("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", fail_page_alloc_ignore_gfp_highmem),
 	RW("/sys/kernel/debug/fail_page_alloc/min-order", fail_page_alloc_min_order),
+	RW("/sys/kernel/debug/failslab/probability", failslab_probability),
+	RW("/sys/kernel/debug/failslab/interval", failslab_interval),
+	RW("/sys/kernel/debug/failslab/times", failslab_times),
+	RW("/sys/kernel/debug/failslab/space", failslab_space),
+	RW("/sys/kernel/debug/failslab/verbose", failslab_verbose),
+	RW("/sys/kernel/debug/failslab/ignore-gfp-wait", failslab_ignore_gfp_wait),
+	RW("/sys/kernel/debug/failslab/cache-filter", failslab_cache_filter),
 #undef RW
 	{ "/sys/kernel/debug/memblock/memory", kmm_proc_memblock_memory_show, NULL },
 	{ "/sys/kernel/debug/memblock/reserved", kmm_proc_memblock_reserved_show, NULL },

@@ -71,6 +71,13 @@ KMM_PROC_RW(fail_page_alloc_verbose)
 KMM_PROC_RW(fail_page_alloc_ignore_gfp_wait)
 KMM_PROC_RW(fail_page_alloc_ignore_gfp_highmem)
 KMM_PROC_RW(fail_page_alloc_min_order)
+KMM_PROC_RW(failslab_probability)
+KMM_PROC_RW(failslab_interval)
+KMM_PROC_RW(failslab_times)
+KMM_PROC_RW(failslab_space)
+KMM_PROC_RW(failslab_verbose)
+KMM_PROC_RW(failslab_ignore_gfp_wait)
+KMM_PROC_RW(failslab_cache_filter)
 #undef KMM_PROC_RW
 
 #endif /* KMM_PROC_SEQ_H */

@@ -185,7 +185,7 @@ int kmm_proc_percpu_pagelist_high_fraction_write(struct kmm_machine *m, const ch
 /* ---- /sys/kernel/debug/fail_page_alloc/ ---- */
 
 enum fault_knob { F_PROBABILITY, F_INTERVAL, F_TIMES, F_SPACE, F_VERBOSE, F_IGNORE_WAIT,
-		  F_IGNORE_HIGHMEM, F_MIN_ORDER };
+		  F_IGNORE_HIGHMEM, F_MIN_ORDER, F_CACHE_FILTER };
 
 static long fault_get(struct kmm_fault_attr *a, enum fault_knob k)
 {
@@ -198,19 +198,21 @@ static long fault_get(struct kmm_fault_attr *a, enum fault_knob k)
 	case F_IGNORE_WAIT: return a->ignore_gfp_reclaim;
 	case F_IGNORE_HIGHMEM: return a->ignore_gfp_highmem;
 	case F_MIN_ORDER: return a->min_order;
+	case F_CACHE_FILTER: return a->cache_filter;
 	}
 	return 0;
 }
 
-static void fault_show(struct kmm_machine *m, struct kmm_seq *s, enum fault_knob k)
+static void fault_show(struct kmm_machine *m, struct kmm_seq *s, struct kmm_fault_attr *a,
+		       enum fault_knob k)
 {
 	long v;
 
 	kmm_spin_lock(&m->fault_lock);
-	v = fault_get(&m->fail_page_alloc, k);
+	v = fault_get(a, k);
 	kmm_spin_unlock(&m->fault_lock);
 	/* booleans read back as Y/N, as debugfs_create_bool files do */
-	if (k == F_IGNORE_WAIT || k == F_IGNORE_HIGHMEM)
+	if (k == F_IGNORE_WAIT || k == F_IGNORE_HIGHMEM || k == F_CACHE_FILTER)
 		kmm_seq_printf(s, "%c\n", v ? 'Y' : 'N');
 	else
 		kmm_seq_printf(s, "%ld\n", v);
@@ -231,9 +233,9 @@ static int parse_bool(const char *s, long *out)
 	return s[1] == '\0' || (s[1] == '\n' && s[2] == '\0') ? 0 : -EINVAL;
 }
 
-static int fault_write(struct kmm_machine *m, const char *value, enum fault_knob k)
+static int fault_write(struct kmm_machine *m, const char *value, struct kmm_fault_attr *a,
+		       enum fault_knob k)
 {
-	struct kmm_fault_attr *a = &m->fail_page_alloc;
 	long v;
 	int ret = no_page_allocator(m);
 
@@ -260,26 +262,36 @@ static int fault_write(struct kmm_machine *m, const char *value, enum fault_knob
 	case F_IGNORE_WAIT: a->ignore_gfp_reclaim = v; break;
 	case F_IGNORE_HIGHMEM: a->ignore_gfp_highmem = v; break;
 	case F_MIN_ORDER: a->min_order = (unsigned int)v; break;
+	case F_CACHE_FILTER: a->cache_filter = v; break;
 	}
 	kmm_spin_unlock(&m->fault_lock);
+	kmm_slab_update_hooks(m);
 	return 0;
 }
 
-#define FAULT_FILE(name, knob)                                                         \
-	void kmm_proc_fail_page_alloc_##name##_show(struct kmm_machine *m, struct kmm_seq *s) \
+#define FAULT_FILE(attr, name, knob)                                                   \
+	void kmm_proc_##attr##_##name##_show(struct kmm_machine *m, struct kmm_seq *s)  \
 	{                                                                              \
-		fault_show(m, s, knob);                                                \
+		fault_show(m, s, &m->attr, knob);                                      \
 	}                                                                              \
-	int kmm_proc_fail_page_alloc_##name##_write(struct kmm_machine *m, const char *v) \
+	int kmm_proc_##attr##_##name##_write(struct kmm_machine *m, const char *v)      \
 	{                                                                              \
-		return fault_write(m, v, knob);                                        \
+		return fault_write(m, v, &m->attr, knob);                              \
 	}
 
-FAULT_FILE(probability, F_PROBABILITY)
-FAULT_FILE(interval, F_INTERVAL)
-FAULT_FILE(times, F_TIMES)
-FAULT_FILE(space, F_SPACE)
-FAULT_FILE(verbose, F_VERBOSE)
-FAULT_FILE(ignore_gfp_wait, F_IGNORE_WAIT)
-FAULT_FILE(ignore_gfp_highmem, F_IGNORE_HIGHMEM)
-FAULT_FILE(min_order, F_MIN_ORDER)
+FAULT_FILE(fail_page_alloc, probability, F_PROBABILITY)
+FAULT_FILE(fail_page_alloc, interval, F_INTERVAL)
+FAULT_FILE(fail_page_alloc, times, F_TIMES)
+FAULT_FILE(fail_page_alloc, space, F_SPACE)
+FAULT_FILE(fail_page_alloc, verbose, F_VERBOSE)
+FAULT_FILE(fail_page_alloc, ignore_gfp_wait, F_IGNORE_WAIT)
+FAULT_FILE(fail_page_alloc, ignore_gfp_highmem, F_IGNORE_HIGHMEM)
+FAULT_FILE(fail_page_alloc, min_order, F_MIN_ORDER)
+/* /sys/kernel/debug/failslab/ (mm/failslab.c) */
+FAULT_FILE(failslab, probability, F_PROBABILITY)
+FAULT_FILE(failslab, interval, F_INTERVAL)
+FAULT_FILE(failslab, times, F_TIMES)
+FAULT_FILE(failslab, space, F_SPACE)
+FAULT_FILE(failslab, verbose, F_VERBOSE)
+FAULT_FILE(failslab, ignore_gfp_wait, F_IGNORE_WAIT)
+FAULT_FILE(failslab, cache_filter, F_CACHE_FILTER)
