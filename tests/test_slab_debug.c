@@ -308,6 +308,48 @@ static void init_on_alloc_and_free(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, kmm_boot("init_on_alloc=2 quiet"));
 }
 
+static void kmemleak_lists_what_is_allocated(struct kunit *test)
+{
+	static char buf[1 << 16];
+	struct kmm_machine *m = boot(test, "kmemleak=on");
+	char want[96];
+	char *p, *big;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	p = slab_debug_alloc_site(m, 100);
+	big = slab_debug_alloc_site(m, 20000);
+	KUNIT_ASSERT_TRUE(test, p && big);
+	strcpy(p, "leaked by the test");
+	/* nothing is a suspect before a scan */
+	KUNIT_EXPECT_EQ(test, kmm_proc_read(m, "/sys/kernel/debug/kmemleak", buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/kmemleak", "scan"), 0);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)");
+	KUNIT_EXPECT_GT(test, kmm_proc_read(m, "/sys/kernel/debug/kmemleak", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "unreferenced object 0x%08lx (size 128):\n  comm \"", (unsigned long)p);
+	KUNIT_EXPECT_STRSTR(test, buf, want);
+	snprintf(want, sizeof(want), "unreferenced object 0x%08lx (size 20000):", (unsigned long)big);
+	KUNIT_EXPECT_STRSTR(test, buf, want);
+	KUNIT_EXPECT_STRSTR(test, buf, "  hex dump (first 32 bytes):\n    6c 65 61 6b 65 64 20 62 79 20 74 68 65 20 74 65  leaked by the te\n");
+	KUNIT_EXPECT_STRSTR(test, buf, "  backtrace (crc ");
+	KUNIT_EXPECT_STRSTR(test, buf, "    slab_debug_alloc_site+0x");
+	/* freed objects leave the list; clear forgets the suspects */
+	kmm_kfree(m, big);
+	kmm_proc_read(m, "/sys/kernel/debug/kmemleak", buf, sizeof(buf));
+	KUNIT_EXPECT_NOT_STRSTR(test, buf, "(size 20000)");
+	KUNIT_EXPECT_EQ(test, kmm_proc_write(m, "/sys/kernel/debug/kmemleak", "clear\n"), 0);
+	KUNIT_EXPECT_EQ(test, kmm_proc_read(m, "/sys/kernel/debug/kmemleak", buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_LT(test, kmm_proc_write(m, "/sys/kernel/debug/kmemleak", "bogus"), 0);
+	kmm_kfree(m, p);
+	kmm_kfree(m, p);	/* a double free is also an unknown object to kmemleak */
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "kmemleak: Freeing unknown object at 0x");
+	kmm_shutdown(m);
+
+	m = boot(test, "");
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_LT(test, kmm_proc_write(m, "/sys/kernel/debug/kmemleak", "scan"), 0);
+	kmm_shutdown(m);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(double_free_reported_not_applied),
 	KUNIT_CASE(invalid_pointer),
@@ -318,6 +360,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(naive_double_free_without_debug),
 	KUNIT_CASE(failslab),
 	KUNIT_CASE(init_on_alloc_and_free),
+	KUNIT_CASE(kmemleak_lists_what_is_allocated),
 	{ 0 },
 };
 

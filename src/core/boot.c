@@ -285,6 +285,8 @@ int kmm_core_boot(struct kmm_machine *m)
 	/* fail_page_alloc= applies from the end of boot: boot's own allocations must succeed */
 	m->fail_page_alloc = d->fail_page_alloc;
 	m->failslab = d->failslab;
+	if (!ret)
+		ret = kmm_kmemleak_init(m);
 	kmm_slab_update_hooks(m);
 	return ret;
 }

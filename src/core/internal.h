@@ -194,7 +194,18 @@ bool kmm_should_failslab(struct kmm_machine *m, unsigned long cache_flags, unsig
 #define KMM_SLAB_HOOK_FAILSLAB 1u
 #define KMM_SLAB_HOOK_INIT_ON_ALLOC 2u
 #define KMM_SLAB_HOOK_INIT_ON_FREE 4u
+#define KMM_SLAB_HOOK_KMEMLEAK 8u
 void kmm_slab_update_hooks(struct kmm_machine *m);
+
+/* kmemleak.c */
+int kmm_kmemleak_init(struct kmm_machine *m);
+void kmm_kmemleak_alloc(struct kmm_machine *m, const void *ptr, size_t size, unsigned long ip);
+void kmm_kmemleak_free(struct kmm_machine *m, const void *ptr);
+int kmm_kmemleak_scan(struct kmm_machine *m);
+void kmm_kmemleak_clear(struct kmm_machine *m);
+int kmm_kmemleak_report(struct kmm_machine *m, bool all,
+			void (*out)(void *arg, const char *line), void *arg);
+void kmm_kmemleak_shutdown(struct kmm_machine *m);
 void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed);
 int kmm_fault_attr_parse(struct kmm_fault_attr *a, const char *s);
 

@@ -136,7 +136,7 @@ static kmm_gfp_t fix_gfp(struct kmm_machine *m, kmm_gfp_t gfp)
 }
 
 static __attribute__((noinline)) void *kmalloc_large(struct kmm_machine *m, size_t size,
-						     kmm_gfp_t gfp)
+						     kmm_gfp_t gfp, unsigned long ip)
 {
 	struct kmm_page *page;
 	unsigned int order;
@@ -151,6 +151,8 @@ static __attribute__((noinline)) void *kmalloc_large(struct kmm_machine *m, size
 	if (!page)
 		return NULL;
 	__atomic_add_fetch(&m->slab->large_kmalloc_pages, 1L << order, __ATOMIC_RELAXED);
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
+		kmm_kmemleak_alloc(m, kmm_page_address(m, page), size, ip);
 	return kmm_page_address(m, page);
 }
 
@@ -167,7 +169,7 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 		return KMM_ZERO_SIZE_PTR;
 	if (likely(size <= (1UL << ss->shift_high)))
 		return kmm_slab_alloc(kmm_kmalloc_cache(m, size, gfp), gfp, ip);
-	return kmalloc_large(m, size, gfp);
+	return kmalloc_large(m, size, gfp, ip);
 }
 
 /*
@@ -251,6 +253,8 @@ static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m
 		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
 		return;
 	}
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
+		kmm_kmemleak_free(m, p);
 	__atomic_sub_fetch(&m->slab->large_kmalloc_pages, 1L << kmm_compound_order(page),
 			   __ATOMIC_RELAXED);
 	kmm___free_pages(m, page, kmm_compound_order(page));

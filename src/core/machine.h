@@ -86,6 +86,7 @@ struct kmm_machine_desc {
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */
 	struct kmm_fault_attr failslab;		/* failslab= */
 	bool init_on_alloc, init_on_free;	/* init_on_alloc=1, init_on_free=1 */
+	bool kmemleak;				/* kmemleak=on */
 	char slub_debug[128];		/* slub_debug= (or slab_debug=) as given */
 	bool have_slub_debug;
 	bool slab_nomerge;		/* slab_nomerge */
@@ -106,6 +107,7 @@ struct kmm_pglist_data {
 
 struct kmm_plat;
 struct kmm_slab_state;
+struct kmm_kmemleak;
 
 struct kmm_machine {
 	struct kmm_layout layout;	/* first: conversions read it */
@@ -160,6 +162,7 @@ struct kmm_machine {
 	unsigned long page_reporting_order;
 
 	struct kmm_slab_state *slab;		/* the slab allocator (slab.c), or NULL */
+	struct kmm_kmemleak *kmemleak;		/* kmemleak=on (kmemleak.c), or NULL */
 
 	struct kmm_plat *plat;			/* the platform's own state */
 };

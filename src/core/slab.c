@@ -483,15 +483,24 @@ void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned lo
 
 	if ((hooks & KMM_SLAB_HOOK_FAILSLAB) && kmm_should_failslab(m, s->flags, s->object_size, gfp))
 		return NULL;
+	void *obj;
+
 	if ((hooks & KMM_SLAB_HOOK_INIT_ON_ALLOC) && want_init(s))
 		gfp |= KMM___GFP_ZERO;
-	return __kmm_slab_alloc(s, gfp, ip);
+	obj = __kmm_slab_alloc(s, gfp, ip);
+	if ((hooks & KMM_SLAB_HOOK_KMEMLEAK) && obj && !(s->flags & KMM_SLAB_NOLEAKTRACE))
+		kmm_kmemleak_alloc(m, obj, s->object_size, ip);
+	return obj;
 }
 
-void kmm_slab_init_on_free(struct kmm_kmem_cache *s, void *obj)
+void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj)
 {
+	unsigned int hooks = KMM_READ_ONCE(s->m->slab_hooks);
+
+	if ((hooks & KMM_SLAB_HOOK_KMEMLEAK) && !(s->flags & KMM_SLAB_NOLEAKTRACE))
+		kmm_kmemleak_free(s->m, obj);
 	/* debug caches poison or keep their bytes for the checks, under their lock */
-	if (want_init(s) && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
+	if ((hooks & KMM_SLAB_HOOK_INIT_ON_FREE) && want_init(s) && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
 		kmm_memset(obj, 0, s->object_size);
 }
 
@@ -505,6 +514,8 @@ void kmm_slab_update_hooks(struct kmm_machine *m)
 		h |= KMM_SLAB_HOOK_INIT_ON_FREE;
 	if (KMM_READ_ONCE(m->failslab.probability))
 		h |= KMM_SLAB_HOOK_FAILSLAB;
+	if (m->kmemleak)
+		h |= KMM_SLAB_HOOK_KMEMLEAK;
 	KMM_WRITE_ONCE(m->slab_hooks, h);
 }
 

@@ -183,7 +183,7 @@ static inline char *kmm_slab_first_object(struct kmm_kmem_cache *s, struct kmm_p
  * Expected cost: the CPU entry, two loads, a store, the CPU exit.
  */
 void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
-void kmm_slab_init_on_free(struct kmm_kmem_cache *s, void *obj);
+void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj);
 
 static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_kmem_cache *s,
 								     kmm_gfp_t gfp,
@@ -225,8 +225,9 @@ kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_pa
 	struct kmm_kmem_cache_cpu *c;
 	int cpu;
 
-	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_INIT_ON_FREE))
-		kmm_slab_init_on_free(s, obj);
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
+		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))
+		kmm_slab_free_hook(s, obj);
 	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
 		return;

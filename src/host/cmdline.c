@@ -36,6 +36,7 @@ struct boot_args {
 	const char *fail_page_alloc;
 	const char *slub_debug;		/* "" for a bare slub_debug */
 	const char *failslab;
+	bool kmemleak;
 	long init_on_alloc, init_on_free;
 	bool nomerge;
 	long slab_min_order, slab_max_order, slab_min_objects;
@@ -161,6 +162,12 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		if (kmm_fault_attr_parse(&probe, val))
 			return kmm_set_error(-EINVAL, "failslab=%s: invalid value (expected <interval>,<probability>,<space>,<times>)", val);
 		a->failslab = val;
+		return 0;
+	}
+	if (!strcmp(key, "kmemleak")) {
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			return kmm_set_error(-EINVAL, "kmemleak=%s: invalid value (expected 'on' or 'off')", val);
+		a->kmemleak = !strcmp(val, "on");
 		return 0;
 	}
 	if (!strcmp(key, "init_on_alloc"))
@@ -386,5 +393,6 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 		kmm_fault_attr_parse(&d->failslab, a.failslab);
 	d->init_on_alloc = a.init_on_alloc == 1;
 	d->init_on_free = a.init_on_free == 1;
+	d->kmemleak = a.kmemleak;
 	return 0;
 }

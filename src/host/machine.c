@@ -283,6 +283,8 @@ void kmm_shutdown(struct kmm_machine *m)
 
 	if (!m)
 		return;
+	if (m->kmemleak)
+		kmm_kmemleak_shutdown(m);
 	if (kmm_curp->m == m)
 		kmm_thread_detach();
 	others = atomic_load(&m->plat->nr_tasks);

@@ -45,6 +45,7 @@ static const struct kmm_proc_file files[] = {
 	RW("/sys/kernel/debug/failslab/verbose", failslab_verbose),
 	RW("/sys/kernel/debug/failslab/ignore-gfp-wait", failslab_ignore_gfp_wait),
 	RW("/sys/kernel/debug/failslab/cache-filter", failslab_cache_filter),
+	RW("/sys/kernel/debug/kmemleak", kmemleak),
 #undef RW
 	{ "/sys/kernel/debug/memblock/memory", kmm_proc_memblock_memory_show, NULL },
 	{ "/sys/kernel/debug/memblock/reserved", kmm_proc_memblock_reserved_show, NULL },

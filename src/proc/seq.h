@@ -78,6 +78,8 @@ KMM_PROC_RW(failslab_space)
 KMM_PROC_RW(failslab_verbose)
 KMM_PROC_RW(failslab_ignore_gfp_wait)
 KMM_PROC_RW(failslab_cache_filter)
+/* kmemleak.c */
+KMM_PROC_RW(kmemleak)
 #undef KMM_PROC_RW
 
 #endif /* KMM_PROC_SEQ_H */
