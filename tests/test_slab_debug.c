@@ -295,11 +295,13 @@ static void init_on_alloc_and_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nonzero, 0);
 	memset(a, 0xee, 200);
 	kmm_kfree(m, a);
+#ifndef __SANITIZE_ADDRESS__	/* there a freed object is poisoned: reading it is the bug ASan reports */
 	/* freed bytes are zero but for the free pointer in the middle */
 	nonzero = 0;
 	for (int i = 0; i < 200; i++)
 		nonzero += a[i] == 0xee;
 	KUNIT_EXPECT_EQ(test, nonzero, 0);
+#endif
 	b = kmm_kmalloc(m, 200, KMM_GFP_KERNEL);
 	KUNIT_EXPECT_TRUE(test, b == a);
 	kmm_kfree(m, b);

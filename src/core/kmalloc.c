@@ -167,8 +167,14 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 		gfp = fix_gfp(m, gfp);
 	if (unlikely(!size))
 		return KMM_ZERO_SIZE_PTR;
-	if (likely(size <= (1UL << ss->shift_high)))
-		return kmm_slab_alloc(kmm_kmalloc_cache(m, size, gfp), gfp, ip);
+	if (likely(size <= (1UL << ss->shift_high))) {
+		struct kmm_kmem_cache *s = kmm_kmalloc_cache(m, size, gfp);
+		void *p = kmm_slab_alloc(s, gfp, ip);
+
+		if (p)
+			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
+		return p;
+	}
 	return kmalloc_large(m, size, gfp, ip);
 }
 
@@ -182,9 +188,16 @@ static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine
 	struct kmm_slab_state *ss = m->slab;
 
 	if (likely(ss && size - 1 < (1UL << ss->shift_high) &&
-		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE))))
-		return kmm_slab_alloc(ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)],
-				      gfp, ip);
+		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE)))) {
+		struct kmm_kmem_cache *s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)];
+		void *p = kmm_slab_alloc(s, gfp, ip);
+
+#ifdef KMM_KASAN
+		if (p)
+			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
+#endif
+		return p;
+	}
 	return kmalloc_slow(m, size, gfp, ip);
 }
 
@@ -274,8 +287,11 @@ size_t kmm_ksize(struct kmm_machine *m, const void *p)
 	page = object_page(m, p, "ksize");
 	if (!page)
 		return 0;
-	if (page->flags & (1UL << KMM_PG_slab))
+	if (page->flags & (1UL << KMM_PG_slab)) {
+		/* as the kernel's ksize(): the caller may use all of it, so KASAN opens it */
+		kmm_slab_kasan_alloc(kmm_slab_cache(page), (void *)p, kmm_slab_cache(page)->object_size);
 		return kmm_slab_cache(page)->object_size;
+	}
 	return KMM_PAGE_SIZE << kmm_compound_order(page);
 }
 
@@ -302,6 +318,7 @@ void kmm_kfree_sensitive(struct kmm_machine *m, const void *p)
 
 void *kmm_krealloc(struct kmm_machine *m, const void *p, size_t new_size, kmm_gfp_t gfp)
 {
+	struct kmm_page *slab;
 	size_t ks;
 	void *n;
 
@@ -318,6 +335,9 @@ void *kmm_krealloc(struct kmm_machine *m, const void *p, size_t new_size, kmm_gf
 		/* it fits where it is; __GFP_ZERO clears what lies past the new size */
 		if (gfp & KMM___GFP_ZERO)
 			kmm_memset((char *)p + new_size, 0, ks - new_size);
+		slab = kmm_virt_to_slab(m, p);
+		if (slab)
+			kmm_slab_kasan_alloc(kmm_slab_cache(slab), (void *)p, new_size);
 		return (void *)p;
 	}
 	n = do_kmalloc(m, new_size, gfp, KMM_RET_IP);

@@ -236,7 +236,8 @@ struct kmm_page *kmm_slab_new(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 		kmm_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
 	}
 	slab->index = (unsigned long)base;
-	kmm_slab_set_counts(slab, 0, objects);
+	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
+		kmm_kasan_poison(kmm_slab_address(m, slab), KMM_PAGE_SIZE << kmm_compound_order(slab));
 	slab->virtual = NULL;
 	__atomic_add_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->total_objects, (long)objects, __ATOMIC_RELAXED);
@@ -249,6 +250,7 @@ void kmm_slab_discard(struct kmm_kmem_cache *s, struct kmm_page *slab)
 
 	__atomic_sub_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&s->total_objects, (long)kmm_slab_objects(slab), __ATOMIC_RELAXED);
+	kmm_kasan_unpoison(kmm_slab_address(s->m, slab), KMM_PAGE_SIZE << order);
 	slab->flags &= ~(1UL << KMM_PG_slab);
 	slab->mapping = NULL;
 	slab->index = 0;
@@ -432,6 +434,8 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 		obj = alloc_slow(s, gfp, &cpu);
 
 	kmm_plat_cpu_put(s->m);
+	if (obj)
+		kmm_slab_kasan_alloc(s, obj, s->object_size);
 	if (obj && (gfp & KMM___GFP_ZERO))
 		kmm_memset(obj, 0, s->object_size);
 	return obj;
@@ -500,8 +504,10 @@ void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj)
 	if ((hooks & KMM_SLAB_HOOK_KMEMLEAK) && !(s->flags & KMM_SLAB_NOLEAKTRACE))
 		kmm_kmemleak_free(s->m, obj);
 	/* debug caches poison or keep their bytes for the checks, under their lock */
-	if ((hooks & KMM_SLAB_HOOK_INIT_ON_FREE) && want_init(s) && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
+	if ((hooks & KMM_SLAB_HOOK_INIT_ON_FREE) && want_init(s) && !(s->flags & KMM_SLAB_DEBUG_FLAGS)) {
+		kmm_kasan_unpoison(obj, s->object_size);	/* kmalloc's slack, poisoned again next */
 		kmm_memset(obj, 0, s->object_size);
+	}
 }
 
 void kmm_slab_update_hooks(struct kmm_machine *m)

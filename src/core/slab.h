@@ -10,6 +10,7 @@
 #include <kmm/slab.h>
 
 #include "internal.h"
+#include "kasan.h"
 
 /* struct kmem_cache_cpu: a cache line of its own per CPU. */
 struct kmm_kmem_cache_cpu {
@@ -55,6 +56,13 @@ struct kmm_kmem_cache {
 
 	struct kmm_kmem_cache_cpu cpu_slab[];	/* [nr_cpus] */
 };
+
+/* slub_debug's flags: a cache with any of them takes the debug paths. */
+#define KMM_SLAB_DEBUG_FLAGS \
+	(KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE | KMM_SLAB_POISON | KMM_SLAB_STORE_USER)
+#define KMM_RET_IP ((unsigned long)__builtin_return_address(0))
+/* caches whose objects ASan poisoning leaves alone: the debug ones */
+#define KMM_SLAB_KASAN_SKIP KMM_SLAB_DEBUG_FLAGS
 
 /* A slab's state word (page->private of its head page). */
 enum {
@@ -106,14 +114,27 @@ static inline void kmm_slab_set_next(struct kmm_page *slab, struct kmm_page *nex
 	slab->mapping = next;
 }
 
+/* Under ASan a free object is poisoned: the free pointer is opened for the access alone. */
 static inline void *kmm_get_freepointer(const struct kmm_kmem_cache *s, void *obj)
 {
-	return *(void **)((char *)obj + s->offset);
+	void **fp = (void **)((char *)obj + s->offset);
+	void *v;
+
+	kmm_kasan_unpoison(fp, sizeof(void *));
+	v = *fp;
+	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
+		kmm_kasan_poison(fp, sizeof(void *));
+	return v;
 }
 
 static inline void kmm_set_freepointer(const struct kmm_kmem_cache *s, void *obj, void *fp)
 {
-	*(void **)((char *)obj + s->offset) = fp;
+	void **p = (void **)((char *)obj + s->offset);
+
+	kmm_kasan_unpoison(p, sizeof(void *));
+	*p = fp;
+	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
+		kmm_kasan_poison(p, sizeof(void *));
 }
 
 /* The slab of an object: the head page, or NULL when it is not a slab page. */
@@ -148,10 +169,6 @@ static inline void kmm_slab_set_counts(struct kmm_page *slab, unsigned int inuse
 	slab->lru.prev = (struct kmm_list_head *)(((uintptr_t)objects << 32) | inuse);
 }
 
-/* slub_debug's flags: a cache with any of them takes the debug paths. */
-#define KMM_SLAB_DEBUG_FLAGS \
-	(KMM_SLAB_CONSISTENCY_CHECKS | KMM_SLAB_RED_ZONE | KMM_SLAB_POISON | KMM_SLAB_STORE_USER)
-#define KMM_RET_IP ((unsigned long)__builtin_return_address(0))
 
 int kmm_slab_init(struct kmm_machine *m);
 void kmm_slab_quiesce(struct kmm_machine *m);
@@ -182,6 +199,30 @@ static inline char *kmm_slab_first_object(struct kmm_kmem_cache *s, struct kmm_p
  * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab.
  * Expected cost: the CPU entry, two loads, a store, the CPU exit.
  */
+/* KASAN: an object given out is open over `size` bytes, a freed one poisoned whole. */
+static inline void kmm_slab_kasan_alloc(struct kmm_kmem_cache *s, void *obj, size_t size)
+{
+#ifdef KMM_KASAN
+	if (!(s->flags & KMM_SLAB_KASAN_SKIP)) {
+		kmm_kasan_unpoison(obj, size);
+		if (size < s->object_size)
+			kmm_kasan_poison((char *)obj + size, s->object_size - size);
+	}
+#else
+	(void)s, (void)obj, (void)size;
+#endif
+}
+
+static inline void kmm_slab_kasan_free(struct kmm_kmem_cache *s, void *obj)
+{
+#ifdef KMM_KASAN
+	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
+		kmm_kasan_poison(obj, s->object_size);
+#else
+	(void)s, (void)obj;
+#endif
+}
+
 void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
 void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj);
 
@@ -202,6 +243,7 @@ static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_k
 		return kmm_slab_alloc_slow(s, gfp, cpu, ip);
 	c->freelist = kmm_get_freepointer(s, obj);
 	kmm_plat_cpu_put(m);
+	kmm_slab_kasan_alloc(s, obj, s->object_size);
 	if (unlikely(gfp & KMM___GFP_ZERO))
 		kmm_memset(obj, 0, s->object_size);
 	return obj;
@@ -228,6 +270,7 @@ kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_pa
 	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
 		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))
 		kmm_slab_free_hook(s, obj);
+	kmm_slab_kasan_free(s, obj);
 	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
 		return;

@@ -24,6 +24,9 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "host.h"
 #include "../core/internal.h"
@@ -156,8 +159,13 @@ void kmm_host_unmap_memory(struct kmm_machine *m)
 {
 	struct kmm_plat *p = m->plat;
 
-	if (p->window)
+	if (p->window) {
+#if defined(__SANITIZE_ADDRESS__)
+		/* slab objects still poisoned (src/core/kasan.h) must not outlive the mapping */
+		__asan_unpoison_memory_region(p->window, p->window_size);
+#endif
 		munmap(p->window, p->window_size);
+	}
 	if (p->memfd >= 0)
 		close(p->memfd);
 }
