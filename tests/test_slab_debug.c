@@ -352,6 +352,71 @@ static void kmemleak_lists_what_is_allocated(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/* Does a freed object hold `target` verbatim in any of its words? */
+static __attribute__((unused)) bool holds_pointer(void *obj, size_t size, void *target)
+{
+	for (size_t off = 0; off + sizeof(void *) <= size; off += sizeof(void *)) {
+		void *w;
+
+		memcpy(&w, (char *)obj + off, sizeof(w));
+		if (w == target)
+			return true;
+	}
+	return false;
+}
+
+static void hardened_and_random_freelists(struct kunit *test)
+{
+	const char *cmdlines[] = { "", "kmm.slab_freelist_hardened=1 kmm.slab_freelist_random=1" };
+
+	for (int hard = 0; hard < 2; hard++) {
+		struct kmm_machine *m = boot(test, cmdlines[hard]);
+		struct kmm_kmem_cache *s;
+		struct kmm_slab_stats st;
+		static void *objs[4096];
+		unsigned long free;
+		int out_of_order = 0;
+		unsigned int n;
+
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		kmm_quiesce(m);
+		free = kmm_nr_free_pages(m);
+		s = kmm_kmem_cache_create(m, "hardening", 64, 0, KMM_SLAB_NO_MERGE, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		kmm_kmem_cache_stats(s, &st);
+		n = st.objs_per_slab * 4;
+		KUNIT_ASSERT_LE(test, n, 4096u);
+		for (unsigned int i = 0; i < n; i++) {
+			objs[i] = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			for (unsigned int j = 0; j < i && j < 64; j++)
+				KUNIT_ASSERT_TRUE(test, objs[j] != objs[i]);
+		}
+		/* within each slab: address order unless randomized */
+		for (unsigned int sl = 0; sl < 4; sl++)
+			for (unsigned int i = 1; i < st.objs_per_slab; i++)
+				out_of_order += objs[sl * st.objs_per_slab + i] < objs[sl * st.objs_per_slab + i - 1];
+		if (hard)
+			KUNIT_EXPECT_GT(test, out_of_order, 0);
+		else
+			KUNIT_EXPECT_EQ(test, out_of_order, 0);
+		kmm_kmem_cache_free(s, objs[0]);
+		kmm_kmem_cache_free(s, objs[1]);
+#ifndef __SANITIZE_ADDRESS__	/* a freed object is poisoned there */
+		/* objs[1] links to objs[0]: in plain sight, or mangled when hardened */
+		KUNIT_EXPECT_EQ(test, holds_pointer(objs[1], 64, objs[0]), !hard);
+#endif
+		for (unsigned int i = 2; i < n; i++)
+			kmm_kmem_cache_free(s, objs[i]);
+		KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+		kmm_kmem_cache_destroy(s);
+		kmm_quiesce(m);
+		KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free);
+		kmm_shutdown(m);
+	}
+	KUNIT_EXPECT_NULL(test, kmm_boot("kmm.slab_freelist_random=yes quiet"));
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(double_free_reported_not_applied),
 	KUNIT_CASE(invalid_pointer),
@@ -363,6 +428,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(failslab),
 	KUNIT_CASE(init_on_alloc_and_free),
 	KUNIT_CASE(kmemleak_lists_what_is_allocated),
+	KUNIT_CASE(hardened_and_random_freelists),
 	{ 0 },
 };
 

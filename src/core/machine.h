@@ -87,6 +87,7 @@ struct kmm_machine_desc {
 	struct kmm_fault_attr failslab;		/* failslab= */
 	bool init_on_alloc, init_on_free;	/* init_on_alloc=1, init_on_free=1 */
 	bool kmemleak;				/* kmemleak=on */
+	bool slab_freelist_random, slab_freelist_hardened;	/* kmm.slab_freelist_*=1 */
 	char slub_debug[128];		/* slub_debug= (or slab_debug=) as given */
 	bool have_slub_debug;
 	bool slab_nomerge;		/* slab_nomerge */

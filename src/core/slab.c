@@ -193,6 +193,27 @@ static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 
 /* ---- slabs ---- */
 
+static unsigned int gcd_u(unsigned int a, unsigned int b)
+{
+	while (b) {
+		unsigned int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* A 64-bit draw (splitmix64 over a counter): freelist order and the hardened pointer key. */
+uint64_t kmm_slab_random(struct kmm_machine *m)
+{
+	uint64_t z = __atomic_add_fetch(&m->slab->rnd, 0x9e3779b97f4a7c15ULL, __ATOMIC_RELAXED);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 struct kmm_page *kmm_slab_new(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 {
 	struct kmm_machine *m = s->m;
@@ -228,14 +249,39 @@ struct kmm_page *kmm_slab_new(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 	kmm_slab_set_counts(slab, 0, objects);
 	if (s->flags & KMM_SLAB_DEBUG_FLAGS)
 		kmm_slab_debug_init_slab(s, slab);
-	/* the initial freelist in address order; constructors run once per object */
-	for (unsigned int i = 0; i < objects; i++) {
-		p = base + (size_t)i * s->size;
-		if (s->ctor)
-			s->ctor(p);
-		kmm_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
+	/* constructors run once per object, when the slab is made */
+	if (s->ctor)
+		for (unsigned int i = 0; i < objects; i++)
+			s->ctor(base + (size_t)i * s->size);
+	if (m->slab->freelist_random && objects > 1) {
+		/*
+		 * shuffle_freelist(): the objects in a random order. i -> (a*i + b)
+		 * mod objects, with a prime to objects, is a permutation; a and b
+		 * are drawn for each slab.
+		 */
+		uint64_t r = kmm_slab_random(m);
+		unsigned int a = (unsigned int)(r % objects) | 1, b = (unsigned int)((r >> 32) % objects);
+		char *prev = NULL;
+
+		while (gcd_u(a, objects) != 1)
+			a += 2;
+		for (unsigned int i = 0; i < objects; i++) {
+			p = base + (size_t)(((uint64_t)a * i + b) % objects) * s->size;
+			if (prev)
+				kmm_set_freepointer(s, prev, p);
+			else
+				slab->index = (unsigned long)p;
+			prev = p;
+		}
+		kmm_set_freepointer(s, prev, NULL);
+	} else {
+		/* in address order */
+		for (unsigned int i = 0; i < objects; i++) {
+			p = base + (size_t)i * s->size;
+			kmm_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
+		}
+		slab->index = (unsigned long)base;
 	}
-	slab->index = (unsigned long)base;
 	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
 		kmm_kasan_poison(kmm_slab_address(m, slab), KMM_PAGE_SIZE << kmm_compound_order(slab));
 	slab->virtual = NULL;
@@ -686,6 +732,10 @@ struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 	s->usersize = usersize;
 	s->kmalloc = kmalloc;
 	s->refcount = 1;
+	if (ss->freelist_hardened) {
+		s->random = (uintptr_t)kmm_slab_random(m);
+		s->fp_swab_mask = ~(uintptr_t)0;
+	}
 	cache_name(s->name, name);
 	kmm_spin_lock_init(&s->list_lock);
 	if (flags & KMM_SLAB_CACHE_DMA)
@@ -891,6 +941,9 @@ int kmm_slab_init(struct kmm_machine *m)
 	kmm_spin_lock_init(&ss->lock);
 	ss->max_order = KMM_PAGE_ALLOC_COSTLY_ORDER;
 	ss->nomerge = m->desc.slab_nomerge;
+	ss->freelist_random = m->desc.slab_freelist_random;
+	ss->freelist_hardened = m->desc.slab_freelist_hardened;
+	ss->rnd = kmm_plat_clock_ns(m) ^ (uint64_t)(uintptr_t)ss;
 	if (m->desc.slab_max_order >= 0)
 		ss->max_order = (unsigned int)m->desc.slab_max_order;
 	if (m->desc.slab_min_order >= 0)

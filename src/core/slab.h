@@ -29,6 +29,8 @@ struct kmm_kmem_cache {
 	unsigned int size;		/* stride of an object in a slab, bytes */
 	unsigned int object_size;	/* what the creator asked for, bytes */
 	unsigned int offset;		/* of the free pointer in a free object */
+	uintptr_t random;		/* freelist hardening: the key stored pointers are XORed with */
+	uintptr_t fp_swab_mask;		/* ~0 when hardened: the slot's byte-swapped address joins */
 	unsigned int inuse;		/* object and right red zone: metadata starts here */
 	unsigned int red_left_pad;	/* left red zone before each object (SLAB_RED_ZONE) */
 	unsigned int align;
@@ -86,6 +88,9 @@ struct kmm_slab_state {
 	unsigned int shift_low, shift_high;	/* KMALLOC_SHIFT_LOW/HIGH */
 	bool seed_table;		/* at91rm9200: 32 ... 128k, no 96/192, NULL above */
 	bool nomerge;			/* slab_nomerge */
+	bool freelist_random;		/* kmm.slab_freelist_random=1 (CONFIG_SLAB_FREELIST_RANDOM) */
+	bool freelist_hardened;		/* kmm.slab_freelist_hardened=1 (CONFIG_SLAB_FREELIST_HARDENED) */
+	uint64_t rnd;			/* [atomic] kmm_slab_random()'s counter */
 	unsigned int min_objects;	/* slab_min_objects, or 0 */
 	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
 	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
@@ -114,6 +119,16 @@ static inline void kmm_slab_set_next(struct kmm_page *slab, struct kmm_page *nex
 	slab->mapping = next;
 }
 
+/*
+ * freelist_ptr_encode(): with freelist hardening a stored free pointer is
+ * ptr ^ key ^ swab(slot address), so a leaked or overwritten pointer is
+ * useless to an attacker; key and mask are 0 otherwise, the XOR a no-op.
+ */
+static inline uintptr_t kmm_freeptr_mangle(const struct kmm_kmem_cache *s, void **slot, uintptr_t v)
+{
+	return v ^ s->random ^ (__builtin_bswap64((uint64_t)(uintptr_t)slot) & s->fp_swab_mask);
+}
+
 /* Under ASan a free object is poisoned: the free pointer is opened for the access alone. */
 static inline void *kmm_get_freepointer(const struct kmm_kmem_cache *s, void *obj)
 {
@@ -121,7 +136,7 @@ static inline void *kmm_get_freepointer(const struct kmm_kmem_cache *s, void *ob
 	void *v;
 
 	kmm_kasan_unpoison(fp, sizeof(void *));
-	v = *fp;
+	v = (void *)kmm_freeptr_mangle(s, fp, (uintptr_t)*fp);
 	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
 		kmm_kasan_poison(fp, sizeof(void *));
 	return v;
@@ -132,7 +147,7 @@ static inline void kmm_set_freepointer(const struct kmm_kmem_cache *s, void *obj
 	void **p = (void **)((char *)obj + s->offset);
 
 	kmm_kasan_unpoison(p, sizeof(void *));
-	*p = fp;
+	*p = (void *)kmm_freeptr_mangle(s, p, (uintptr_t)fp);
 	if (!(s->flags & KMM_SLAB_KASAN_SKIP))
 		kmm_kasan_poison(p, sizeof(void *));
 }
@@ -171,6 +186,7 @@ static inline void kmm_slab_set_counts(struct kmm_page *slab, unsigned int inuse
 
 
 int kmm_slab_init(struct kmm_machine *m);
+uint64_t kmm_slab_random(struct kmm_machine *m);
 void kmm_slab_quiesce(struct kmm_machine *m);
 void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsigned long ip);
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,

@@ -37,6 +37,7 @@ struct boot_args {
 	const char *slub_debug;		/* "" for a bare slub_debug */
 	const char *failslab;
 	bool kmemleak;
+	long freelist_random, freelist_hardened;
 	long init_on_alloc, init_on_free;
 	bool nomerge;
 	long slab_min_order, slab_max_order, slab_min_objects;
@@ -170,6 +171,10 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->kmemleak = !strcmp(val, "on");
 		return 0;
 	}
+	if (!strcmp(key, "kmm.slab_freelist_random"))
+		return int_value(key, val, 0, 1, &a->freelist_random);
+	if (!strcmp(key, "kmm.slab_freelist_hardened"))
+		return int_value(key, val, 0, 1, &a->freelist_hardened);
 	if (!strcmp(key, "init_on_alloc"))
 		return int_value(key, val, 0, 1, &a->init_on_alloc);
 	if (!strcmp(key, "init_on_free"))
@@ -394,5 +399,7 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	d->init_on_alloc = a.init_on_alloc == 1;
 	d->init_on_free = a.init_on_free == 1;
 	d->kmemleak = a.kmemleak;
+	d->slab_freelist_random = a.freelist_random == 1;
+	d->slab_freelist_hardened = a.freelist_hardened == 1;
 	return 0;
 }
