@@ -55,6 +55,44 @@ int bench_kmm_page_o3(struct kmm_machine *m, const struct bench_params *p, struc
 int bench_kmm_page_o9(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
 int bench_kmm_page_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r);
+/*
+ * The two-thread rows' driver on kmm: bench_remote_run() with the booting
+ * thread detached meanwhile, so that the two workers are the machine's only
+ * tasks, one per CPU (each thread_fn attaches and detaches itself).
+ */
+int bench_kmm_remote_run(struct kmm_machine *m, void *ctx, void *(*thread_fn)(void *),
+			 const struct bench_params *p, struct bench_result *r);
+
+/*
+ * The kmalloc size classes that have a row each (`kmalloc-N`): X(size, label)
+ * is expanded for the declarations below, the functions of both sides and
+ * the table, so that the list is written once.
+ */
+#define BENCH_KMALLOC_SIZES(X)                                                            \
+	X(8, "8") X(16, "16") X(32, "32") X(64, "64") X(96, "96") X(128, "128")           \
+	X(192, "192") X(256, "256") X(512, "512") X(1024, "1k") X(2048, "2k")             \
+	X(4096, "4k") X(8192, "8k")
+
+/* Bulk rows (`bulk-N`): N objects of BENCH_SLAB_OBJ_SIZE per bulk call. */
+#define BENCH_BULK_SIZES(X) X(16) X(128)
+
+/* The object size of the kmem_cache, bulk and two-thread slab rows. */
+#define BENCH_SLAB_OBJ_SIZE 64
+
+/* slab_workloads.c: kmm's side of the slab rows. */
+#define BENCH_DECLARE_KMM_KMALLOC(size, label)                                            \
+	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
+				     struct bench_result *r);
+BENCH_KMALLOC_SIZES(BENCH_DECLARE_KMM_KMALLOC)
+#define BENCH_DECLARE_KMM_BULK(n)                                                         \
+	int bench_kmm_bulk_##n(struct kmm_machine *m, const struct bench_params *p,       \
+			       struct bench_result *r);
+BENCH_BULK_SIZES(BENCH_DECLARE_KMM_BULK)
+int bench_kmm_cache_64(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
+			  struct bench_result *r);
+int bench_kmm_slab_churn(struct kmm_machine *m, const struct bench_params *p,
+			 struct bench_result *r);
 
 /*
  * kmm_run.c: runs workload wi once on a machine booted for it from
@@ -69,6 +107,14 @@ int bench_peer_malloc_4k(const struct bench_params *p, struct bench_result *r);
 int bench_peer_malloc_32k(const struct bench_params *p, struct bench_result *r);
 int bench_peer_malloc_2m(const struct bench_params *p, struct bench_result *r);
 int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *r);
+#define BENCH_DECLARE_PEER_MALLOC(size, label)                                            \
+	int bench_peer_malloc_##size(const struct bench_params *p, struct bench_result *r);
+BENCH_KMALLOC_SIZES(BENCH_DECLARE_PEER_MALLOC)
+#define BENCH_DECLARE_PEER_BULK(n)                                                        \
+	int bench_peer_bulk_##n(const struct bench_params *p, struct bench_result *r);
+BENCH_BULK_SIZES(BENCH_DECLARE_PEER_BULK)
+int bench_peer_malloc_remote_64(const struct bench_params *p, struct bench_result *r);
+int bench_peer_churn(const struct bench_params *p, struct bench_result *r);
 
 /* ---- allocators ---- */
 
@@ -149,6 +195,7 @@ struct bench_report {
 	unsigned long kmm_mem_mib;
 	int kmm_checks;			/* machines checked */
 	int kmm_check_violations;	/* sum of kmm_page_alloc_check() */
+	int kmm_slab_violations;	/* sum of kmm_slab_check() */
 	long kmm_lost_pages;		/* sum of free pages not back after quiesce */
 	bool rss_per_workload;		/* kmm's RSS reset before each workload */
 	struct bench_machine_info machine;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One run of one workload on kmm: a machine booted for it, and checked after
- * it. The page allocator's walker (kmm_page_alloc_check) must find nothing,
- * and once the per-CPU lists are drained (kmm_quiesce) the free page count
- * must be back at its boot value; either failure fails the run, with the
+ * it. Once the per-CPU lists and slabs are drained and the empty slabs given
+ * back (kmm_quiesce), the slab walker (kmm_slab_check) and the page
+ * allocator's (kmm_page_alloc_check) must find nothing and the free page
+ * count must be back at its boot value; either failure fails the run, with the
  * machine's kernel log on stderr, since the numbers of a broken allocator
  * mean nothing.
  */
@@ -45,7 +46,7 @@ int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result
 	const struct bench_workload *w = &bench_workloads[wi];
 	struct kmm_machine *m;
 	unsigned long free_boot, free_after;
-	int ret, violations;
+	int ret, violations, slab_violations;
 
 	if (rep->rss_per_workload)
 		bench_rss_reset();
@@ -64,17 +65,19 @@ int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result
 		snprintf(err, errlen, "%s", bench_error());
 
 	kmm_quiesce(m);
+	slab_violations = kmm_slab_check(m);
 	violations = kmm_page_alloc_check(m);
 	free_after = kmm_nr_free_pages(m);
 	rep->kmm_checks++;
 	rep->kmm_check_violations += violations;
+	rep->kmm_slab_violations += slab_violations;
 	rep->kmm_lost_pages += (long)(free_boot - free_after);
-	if (violations || free_after != free_boot) {
+	if (violations || slab_violations || free_after != free_boot) {
 		if (!ret)
 			snprintf(err, errlen,
-				 "after the run: kmm_page_alloc_check() found %d violation(s); "
-				 "free pages %lu, at boot %lu",
-				 violations, free_after, free_boot);
+				 "after the run: kmm_page_alloc_check() found %d violation(s), "
+				 "kmm_slab_check() %d; free pages %lu, at boot %lu",
+				 violations, slab_violations, free_after, free_boot);
 		ret = -1;
 		dump_log(m);
 	}

@@ -61,18 +61,24 @@ int bench_peer_malloc_2m(const struct bench_params *p, struct bench_result *r)
 
 /* ---- the remote-free pair: malloc(4096) on one thread, free on the other ---- */
 
-static void *remote_alloc(void *ctx)
+/* A block for the two-thread rows, one byte written. */
+static void *malloc_obj(void *ctx, size_t size)
 {
-	char *p = malloc(4096);
+	char *p = malloc(size);
 
 	(void)ctx;
 	if (!p) {
-		bench_fail(-ENOMEM, "malloc(4096) failed");
+		bench_fail(-ENOMEM, "malloc(%zu) failed", size);
 		return NULL;
 	}
 	p[0] = 1;
 	bench_escape(p);
 	return p;
+}
+
+static void *remote_alloc(void *ctx)
+{
+	return malloc_obj(ctx, 4096);
 }
 
 static void remote_free(void *ctx, void *obj)
@@ -93,6 +99,110 @@ static void *remote_thread(void *arg)
 int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *r)
 {
 	return bench_remote_run(NULL, remote_thread, p, r);
+}
+
+/* ---- the slab rows' counterparts ---- */
+
+#define BENCH_DEFINE_PEER_MALLOC(size, label)                                             \
+	int bench_peer_malloc_##size(const struct bench_params *p, struct bench_result *r) \
+	{                                                                                 \
+		return malloc_run(size, p, r);                                            \
+	}
+BENCH_KMALLOC_SIZES(BENCH_DEFINE_PEER_MALLOC)
+
+#define BENCH_BULK_MAX 128
+
+/* bulk-N: N mallocs, then N frees in the same order, as kmem_cache_free_bulk() frees. */
+static int bulk_batch(void *arg, uint64_t n)
+{
+	const unsigned int bulk = *(const unsigned int *)arg;
+	void *objs[BENCH_BULK_MAX];
+
+	for (uint64_t i = 0; i < n; i++) {
+		for (unsigned int j = 0; j < bulk; j++) {
+			char *p = malloc(BENCH_SLAB_OBJ_SIZE);
+
+			if (!p) {
+				while (j--)
+					free(objs[j]);
+				return bench_fail(-ENOMEM, "malloc(%d) failed", BENCH_SLAB_OBJ_SIZE);
+			}
+			p[0] = (char)j;
+			bench_escape(p);
+			objs[j] = p;
+		}
+		for (unsigned int j = 0; j < bulk; j++)
+			free(objs[j]);
+	}
+	return 0;
+}
+
+/* An op of bench_loop() is one bulk: the row gives ns per object. */
+static int bulk_run(unsigned int bulk, const struct bench_params *p, struct bench_result *r)
+{
+	int ret = bench_loop(bulk_batch, &bulk, p, r);
+
+	if (!ret) {
+		r->ns_per_op /= bulk;
+		r->ops *= bulk;
+	}
+	return ret;
+}
+
+#define BENCH_DEFINE_PEER_BULK(n)                                                         \
+	_Static_assert(n <= BENCH_BULK_MAX, "bulk size");                                 \
+	int bench_peer_bulk_##n(const struct bench_params *p, struct bench_result *r)     \
+	{                                                                                 \
+		return bulk_run(n, p, r);                                                 \
+	}
+BENCH_BULK_SIZES(BENCH_DEFINE_PEER_BULK)
+
+/* slab-2thr-remote: malloc(64) on one thread, free on the other */
+static void *remote_alloc_64(void *ctx)
+{
+	return malloc_obj(ctx, BENCH_SLAB_OBJ_SIZE);
+}
+
+static void *remote_thread_64(void *arg)
+{
+	struct bench_remote_thread *t = arg;
+
+	bench_remote_start(t);
+	bench_remote_loop(t, remote_alloc_64, remote_free);
+	return NULL;
+}
+
+int bench_peer_malloc_remote_64(const struct bench_params *p, struct bench_result *r)
+{
+	return bench_remote_run(NULL, remote_thread_64, p, r);
+}
+
+/* slab-2thr-churn: the same working sets and requests over malloc/free */
+static void *churn_thread(void *arg)
+{
+	struct bench_remote_thread *t = arg;
+	uint64_t rng = bench_churn_seed(t->idx);
+	void **slot = calloc(BENCH_CHURN_SLOTS, sizeof(*slot));
+
+	if (!slot) {
+		bench_remote_abandon(t, "out of memory for the working set");
+		return NULL;
+	}
+	if (bench_churn_fill(slot, &rng, NULL, malloc_obj)) {
+		bench_remote_abandon(t, bench_error());
+	} else {
+		bench_remote_start(t);
+		bench_churn_loop(t, slot, &rng, malloc_obj, remote_free);
+	}
+	for (unsigned int i = 0; i < BENCH_CHURN_SLOTS; i++)
+		free(slot[i]);
+	free(slot);
+	return NULL;
+}
+
+int bench_peer_churn(const struct bench_params *p, struct bench_result *r)
+{
+	return bench_remote_run(NULL, churn_thread, p, r);
 }
 
 /* ---- the child ---- */

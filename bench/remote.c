@@ -3,7 +3,8 @@
  * The two-thread hand-over harness's driver (the loop is in remote.h): starts
  * the two threads, lets them run untimed for the warm-up, then counts the
  * pairs done in the timed window. Shared by kmm's and the peers' remote
- * workloads so that both are timed alike.
+ * workloads so that both are timed alike, and by the churn rows, whose
+ * threads count replacements instead of pairs (bench_churn_loop()).
  *
  * The two threads are pinned to two different CPUs (see pin()).
  *

@@ -11,6 +11,9 @@
  * functions, so that each side calls its allocator directly, as the
  * single-thread workloads do; the thread set-up and the timing are in
  * remote.c, shared by both sides.
+ *
+ * The two-thread churn (bench_churn_loop(), below) runs on the same driver
+ * without the rings: each thread replaces blocks of a working set of its own.
  */
 #ifndef KMM_BENCH_REMOTE_H
 #define KMM_BENCH_REMOTE_H
@@ -18,6 +21,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "bench.h"
 
@@ -155,6 +159,94 @@ bench_remote_loop(struct bench_remote_thread *t, void *(*alloc_fn)(void *ctx),
 			bench_cpu_relax();
 		}
 	}
+	t->t_end = bench_now_ns();
+}
+
+/*
+ * The two-thread churn (slab-2thr-churn), on the same driver: each thread
+ * keeps a working set of BENCH_CHURN_SLOTS live blocks of random sizes from
+ * BENCH_CHURN_MIN to BENCH_CHURN_MAX bytes and replaces a random one at a
+ * time (free, then allocate a block of a new random size); t->allocated
+ * counts replacements. The blocks never leave their thread. The random
+ * sequence is xorshift64* from a fixed seed per thread, the same for kmm and
+ * every peer, so that all do the same requests in the same order.
+ */
+#define BENCH_CHURN_SLOTS 10000
+#define BENCH_CHURN_MIN 8
+#define BENCH_CHURN_MAX 1024
+
+static inline uint64_t bench_churn_seed(int idx)
+{
+	return 0x9e3779b97f4a7c15ULL * (uint64_t)(idx + 1);
+}
+
+static inline uint64_t bench_churn_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* A slot and a size from one draw, without a division. */
+static inline uint32_t bench_churn_slot(uint64_t x)
+{
+	return (uint32_t)(((x >> 32) * BENCH_CHURN_SLOTS) >> 32);
+}
+
+static inline size_t bench_churn_size(uint64_t x)
+{
+	return BENCH_CHURN_MIN +
+	       (size_t)(((x & 0xffffffffULL) * (BENCH_CHURN_MAX - BENCH_CHURN_MIN + 1)) >> 32);
+}
+
+/*
+ * Fills slot[0..BENCH_CHURN_SLOTS) (untimed, before bench_remote_start()).
+ * 0; -1 when an allocation failed (bench_error() says why): the blocks
+ * allocated so far are in slot[], the rest NULL.
+ */
+static inline __attribute__((always_inline)) int
+bench_churn_fill(void **slot, uint64_t *rng, void *ctx, void *(*alloc_fn)(void *ctx, size_t size))
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; i < BENCH_CHURN_SLOTS; i++) {
+		slot[i] = ret ? NULL : alloc_fn(ctx, bench_churn_size(bench_churn_next(rng)));
+		if (!slot[i])
+			ret = -1;
+	}
+	return ret;
+}
+
+/*
+ * The churn until stop; then t->allocated is final, t->finished set and
+ * t_end taken. The working set stays in slot[] (a failed allocation leaves
+ * NULL) for the thread to free, untimed.
+ */
+static inline __attribute__((always_inline)) void
+bench_churn_loop(struct bench_remote_thread *t, void **slot, uint64_t *rng,
+		 void *(*alloc_fn)(void *ctx, size_t size), void (*free_fn)(void *ctx, void *obj))
+{
+	struct bench_remote *r = t->r;
+	void *ctx = r->ctx;
+	uint64_t done = 0;
+
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		uint64_t x = bench_churn_next(rng);
+		uint32_t i = bench_churn_slot(x);
+
+		free_fn(ctx, slot[i]);
+		slot[i] = alloc_fn(ctx, bench_churn_size(x));
+		if (!slot[i]) {
+			bench_remote_fail(r, bench_error());
+			break;
+		}
+		atomic_store_explicit(&t->allocated, ++done, memory_order_relaxed);
+	}
+	atomic_store_explicit(&t->finished, 1, memory_order_release);
 	t->t_end = bench_now_ns();
 }
 

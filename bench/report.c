@@ -296,9 +296,12 @@ static void print_failures(const struct bench_report *rep, FILE *f, const char *
 static void kmm_check_line(const struct bench_report *rep, FILE *f)
 {
 	fprintf(f, "%d machine(s) checked after their run: %d violation(s) from "
-		"kmm_page_alloc_check(), %ld page(s) not back after kmm_quiesce()%s\n",
-		rep->kmm_checks, rep->kmm_check_violations, rep->kmm_lost_pages,
-		rep->kmm_check_violations || rep->kmm_lost_pages ? "  <== FAILED" : "");
+		"kmm_page_alloc_check(), %d from kmm_slab_check(), %ld page(s) not back after "
+		"kmm_quiesce()%s\n",
+		rep->kmm_checks, rep->kmm_check_violations, rep->kmm_slab_violations,
+		rep->kmm_lost_pages,
+		rep->kmm_check_violations || rep->kmm_slab_violations || rep->kmm_lost_pages
+			? "  <== FAILED" : "");
 }
 
 static void kmm_machine_text(const struct bench_report *rep, char *out, size_t len)
@@ -464,8 +467,8 @@ void bench_print_json(const struct bench_report *rep, FILE *f)
 		fprintf(f, "%s\n", row + 1 < rep->nr_workloads ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"kmm_checks\": {\"machines\": %d, \"violations\": %d, "
-		"\"pages_lost\": %ld},\n", rep->kmm_checks, rep->kmm_check_violations,
-		rep->kmm_lost_pages);
+		"\"slab_violations\": %d, \"pages_lost\": %ld},\n", rep->kmm_checks,
+		rep->kmm_check_violations, rep->kmm_slab_violations, rep->kmm_lost_pages);
 	fprintf(f, "  \"failures\": %d,\n  \"results_file\": ", rep->failures);
 	if (rep->results_path[0])
 		json_str(f, rep->results_path);

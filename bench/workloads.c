@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "bench.h"
+#include "remote.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 const struct bench_workload bench_workloads[] = {
 	{
@@ -38,6 +42,49 @@ const struct bench_workload bench_workloads[] = {
 		.peer_op = "malloc(4096) on one thread, free on the other (2 threads)",
 		.kmm_run = bench_kmm_page_remote,
 		.peer_run = bench_peer_malloc_remote,
+	},
+#define BENCH_KMALLOC_ROW(size, label)                                                    \
+	{                                                                                 \
+		.name = "kmalloc-" label,                                                 \
+		.kmm_op = "kmalloc(" #size ", GFP_KERNEL) + kfree",                       \
+		.peer_op = "malloc(" #size ") + free",                                    \
+		.kmm_run = bench_kmm_kmalloc_##size,                                      \
+		.peer_run = bench_peer_malloc_##size,                                     \
+	},
+	BENCH_KMALLOC_SIZES(BENCH_KMALLOC_ROW)
+	{
+		.name = "kmem_cache-64",
+		.kmm_op = "kmem_cache_alloc + kmem_cache_free, a cache of 64-byte objects "
+			  "(SLAB_NO_MERGE)",
+		.peer_op = "malloc(64) + free",
+		.kmm_run = bench_kmm_cache_64,
+		.peer_run = bench_peer_malloc_64,
+	},
+#define BENCH_BULK_ROW(n)                                                                 \
+	{                                                                                 \
+		.name = "bulk-" #n,                                                       \
+		.kmm_op = "kmem_cache_alloc_bulk + kmem_cache_free_bulk of " #n           \
+			  " 64-byte objects, per object",                                 \
+		.peer_op = #n " x malloc(64), then " #n " x free, per object",            \
+		.kmm_run = bench_kmm_bulk_##n,                                            \
+		.peer_run = bench_peer_bulk_##n,                                          \
+	},
+	BENCH_BULK_SIZES(BENCH_BULK_ROW)
+	{
+		.name = "slab-2thr-remote",
+		.kmm_op = "kmalloc(64) on one CPU, kfree on the other (2 threads)",
+		.peer_op = "malloc(64) on one thread, free on the other (2 threads)",
+		.kmm_run = bench_kmm_slab_remote,
+		.peer_run = bench_peer_malloc_remote_64,
+	},
+	{
+		.name = "slab-2thr-churn",
+		.kmm_op = "2 threads, each replacing random objects of a working set of "
+			  STR(BENCH_CHURN_SLOTS) " (kfree, then kmalloc of " STR(BENCH_CHURN_MIN)
+			  ".." STR(BENCH_CHURN_MAX) " bytes)",
+		.peer_op = "the same with free, then malloc",
+		.kmm_run = bench_kmm_slab_churn,
+		.peer_run = bench_peer_churn,
 	},
 };
 
