@@ -27,3 +27,4 @@ endforeach()
 # Kernel-style code sees the Linux-named facade, as a client would build it.
 target_include_directories(test_facade PRIVATE ${CMAKE_SOURCE_DIR}/include/kmm-linux)
 target_include_directories(test_facade_pages PRIVATE ${CMAKE_SOURCE_DIR}/include/kmm-linux)
+target_include_directories(test_facade_slab PRIVATE ${CMAKE_SOURCE_DIR}/include/kmm-linux)

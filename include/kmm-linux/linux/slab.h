@@ -31,18 +31,31 @@ typedef unsigned long slab_flags_t;
 #define SLAB_ACCOUNT KMM_SLAB_ACCOUNT
 
 #define ZERO_SIZE_PTR KMM_ZERO_SIZE_PTR
+
+/*
+ * The wrappers are always inlined, so the return address the library's entry
+ * records (slub_debug's U, kmemleak) is in the client's own function, as the
+ * kernel's _RET_IP_ is.
+ */
+#ifndef __kmm_always_inline
+#define __kmm_always_inline inline __attribute__((always_inline))
+#endif
+#ifndef _RET_IP_
+#define _RET_IP_ ((unsigned long)__builtin_return_address(0))
+#endif
+#define kmalloc_track_caller(size, gfp) kmm_kmalloc_track_caller(KMM_CUR(), (size), (gfp), _RET_IP_)
 #define ZERO_OR_NULL_PTR(x) KMM_ZERO_OR_NULL_PTR(x)
 #define KMALLOC_MAX_SIZE kmm_kmalloc_max_size(KMM_CUR())
 #define ARCH_KMALLOC_MINALIGN 8
 
-static inline struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+static __kmm_always_inline struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 						   unsigned int align, slab_flags_t flags,
 						   void (*ctor)(void *))
 {
 	return kmm_kmem_cache_create(KMM_CUR(), name, size, align, flags, ctor);
 }
 
-static inline struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+static __kmm_always_inline struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
 							    unsigned int align, slab_flags_t flags,
 							    unsigned int useroffset,
 							    unsigned int usersize,
@@ -67,67 +80,67 @@ static inline struct kmem_cache *kmem_cache_create_usercopy(const char *name, un
 #define kmem_cache_free_bulk(s, n, p) kmm_kmem_cache_free_bulk((s), (n), (p))
 #define kfree_bulk(n, p) kmm_kfree_bulk(KMM_CUR(), (n), (p))
 
-static inline void *kmalloc(size_t size, gfp_t gfp)
+static __kmm_always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	return kmm_kmalloc(KMM_CUR(), size, gfp);
 }
 
-static inline void *kzalloc(size_t size, gfp_t gfp)
+static __kmm_always_inline void *kzalloc(size_t size, gfp_t gfp)
 {
 	return kmm_kzalloc(KMM_CUR(), size, gfp);
 }
 
-static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+static __kmm_always_inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
 	return kmm_kmalloc_array(KMM_CUR(), n, size, gfp);
 }
 
-static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
+static __kmm_always_inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
 	return kmm_kcalloc(KMM_CUR(), n, size, gfp);
 }
 
-static inline void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+static __kmm_always_inline void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
 	return kmm_krealloc(KMM_CUR(), p, new_size, gfp);
 }
 
-static inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t gfp)
+static __kmm_always_inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t gfp)
 {
 	return kmm_krealloc_array(KMM_CUR(), p, new_n, new_size, gfp);
 }
 
-static inline void kfree(const void *p)
+static __kmm_always_inline void kfree(const void *p)
 {
 	kmm_kfree(KMM_CUR(), p);
 }
 
-static inline void kfree_sensitive(const void *p)
+static __kmm_always_inline void kfree_sensitive(const void *p)
 {
 	kmm_kfree_sensitive(KMM_CUR(), p);
 }
 
-static inline size_t ksize(const void *p)
+static __kmm_always_inline size_t ksize(const void *p)
 {
 	return kmm_ksize(KMM_CUR(), p);
 }
 
-static inline size_t kmalloc_size_roundup(size_t size)
+static __kmm_always_inline size_t kmalloc_size_roundup(size_t size)
 {
 	return kmm_kmalloc_size_roundup(KMM_CUR(), size);
 }
 
-static inline void *kmemdup(const void *src, size_t len, gfp_t gfp)
+static __kmm_always_inline void *kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	return kmm_kmemdup(KMM_CUR(), src, len, gfp);
 }
 
-static inline char *kstrdup(const char *s, gfp_t gfp)
+static __kmm_always_inline char *kstrdup(const char *s, gfp_t gfp)
 {
 	return kmm_kstrdup(KMM_CUR(), s, gfp);
 }
 
-static inline char *kstrndup(const char *s, size_t max, gfp_t gfp)
+static __kmm_always_inline char *kstrndup(const char *s, size_t max, gfp_t gfp)
 {
 	return kmm_kstrndup(KMM_CUR(), s, max, gfp);
 }
