@@ -40,8 +40,8 @@
 struct kmm_kmem_cache;
 
 /*
- * kmem_cache_create(): NULL on failure (the reason in kmm_last_error and the
- * kernel log); with SLAB_PANIC a failure panics the machine (logged, NULL).
+ * kmem_cache_create(): NULL on failure (the reason in the kernel log, as
+ * "kmem_cache_create(name) failed with error -22: ..."); with SLAB_PANIC a failure panics the machine (logged, NULL).
  * A compatible existing cache may be returned instead (merging, as SLUB:
  * boot with slab_nomerge to turn it off).
  */

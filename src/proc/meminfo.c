@@ -11,8 +11,9 @@
  *
  * Slab is SReclaimable + SUnreclaim: the pages of the slab caches' slabs
  * (those of SLAB_RECLAIM_ACCOUNT caches, kmalloc-rcl-* among them, are
- * reclaimable); KReclaimable is SReclaimable (no other reclaimable kernel
- * memory yet), and MemAvailable counts it as si_mem_available() does.
+ * reclaimable) and of large kmallocs (unreclaimable); KReclaimable is
+ * SReclaimable (no other reclaimable kernel memory yet), and MemAvailable
+ * counts it as si_mem_available() does.
  */
 #include "mmstat.h"
 

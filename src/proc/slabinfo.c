@@ -15,6 +15,12 @@
  * counts (SLUB: every object of a slab that is not on the node partial list
  * counts as active, free objects of the per-CPU slabs included).
  *
+ * Slab, SReclaimable and SUnreclaim of /proc/meminfo (kmm_proc_slab_pages):
+ * the pages of every root cache's slabs (num_slabs << order), reclaimable
+ * for SLAB_RECLAIM_ACCOUNT caches (kmalloc-rcl-* among them), plus the pages
+ * of large kmallocs, which recent kernels count as unreclaimable slab
+ * (NR_SLAB_UNRECLAIMABLE_B in __kmalloc_large_node).
+ *
  * /sys/kernel/slab/<cache>/<attr> are SLUB's sysfs attributes (mm/slub.c
  * *_show), one directory per root cache, named as the cache: the counting
  * attributes (objects, slabs, partial, total_objects, cpu_slabs) print the
@@ -31,35 +37,46 @@
 #include <kmm/slab.h>
 
 #include "mmstat.h"
+#include "../core/slab.h"
 
 #define SYSFS_SLAB "/sys/kernel/slab/"
 
-/* The caches, newest first (the kernel's slab_caches order); *n of them. NULL when none. */
+/*
+ * The walks hold slab_mutex (m->slab->lock), as the kernel's slab_start()
+ * does: no cache is unlinked and freed under a walk. Lock order: the cache
+ * list, then a cache's list_lock (kmm_kmem_cache_stats).
+ */
+static bool lock_caches(struct kmm_machine *m)
+{
+	if (!kmm_proc_have_page_alloc(m) || !m->slab)
+		return false;
+	kmm_spin_lock(&m->slab->lock);
+	return true;
+}
+
+static void unlock_caches(struct kmm_machine *m)
+{
+	kmm_spin_unlock(&m->slab->lock);
+}
+
+/* The caches, newest first (the kernel's slab_caches order); *n of them. Under lock_caches(). */
 static struct kmm_kmem_cache **caches_newest_first(struct kmm_machine *m, size_t *n)
 {
 	struct kmm_kmem_cache **v, *c;
-	size_t count = 0, i;
+	size_t count = 0, i = 0;
 
+	*n = 0;
 	for (c = kmm_slab_cache_next(m, NULL); c; c = kmm_slab_cache_next(m, c))
 		count++;
-	*n = 0;
 	if (!count)
 		return NULL;
 	v = malloc(count * sizeof(*v));
 	if (!v)
 		return NULL;
-	/* a cache created meanwhile is left out; one destroyed shortens the walk */
-	for (i = 0, c = kmm_slab_cache_next(m, NULL); c && i < count; c = kmm_slab_cache_next(m, c))
+	for (c = kmm_slab_cache_next(m, NULL); c; c = kmm_slab_cache_next(m, c))
 		v[count - 1 - i++] = c;
-	if (i < count)
-		memmove(v, v + (count - i), i * sizeof(*v));
-	*n = i;
+	*n = count;
 	return v;
-}
-
-static bool have_slab(struct kmm_machine *m)
-{
-	return kmm_proc_have_page_alloc(m) && kmm_slab_cache_next(m, NULL);
 }
 
 static void cache_show(struct kmm_kmem_cache *c, struct kmm_seq *s)
@@ -80,11 +97,13 @@ void kmm_proc_slabinfo_show(struct kmm_machine *m, struct kmm_seq *s)
 	struct kmm_kmem_cache **v;
 	size_t n;
 
-	if (!have_slab(m))
+	if (!lock_caches(m))
 		return;
 	v = caches_newest_first(m, &n);
-	if (!n)
+	if (!n) {
+		unlock_caches(m);
 		return;
+	}
 	kmm_seq_puts(s, "slabinfo - version: 2.1\n");
 	kmm_seq_puts(s, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
 	kmm_seq_puts(s, " : tunables <limit> <batchcount> <sharedfactor>");
@@ -92,6 +111,7 @@ void kmm_proc_slabinfo_show(struct kmm_machine *m, struct kmm_seq *s)
 	kmm_seq_putc(s, '\n');
 	for (size_t i = 0; i < n; i++)
 		cache_show(v[i], s);
+	unlock_caches(m);
 	free(v);
 }
 
@@ -99,7 +119,7 @@ void kmm_proc_slab_pages(struct kmm_machine *m, unsigned long *reclaimable,
 			 unsigned long *unreclaimable)
 {
 	*reclaimable = *unreclaimable = 0;
-	if (!have_slab(m))
+	if (!lock_caches(m))
 		return;
 	for (struct kmm_kmem_cache *c = kmm_slab_cache_next(m, NULL); c;
 	     c = kmm_slab_cache_next(m, c)) {
@@ -115,6 +135,9 @@ void kmm_proc_slab_pages(struct kmm_machine *m, unsigned long *reclaimable,
 		else
 			*unreclaimable += pages;
 	}
+	unlock_caches(m);
+	/* kmalloc above KMALLOC_MAX_CACHE_SIZE: pages accounted as NR_SLAB_UNRECLAIMABLE_B */
+	*unreclaimable += (unsigned long)__atomic_load_n(&m->slab->large_kmalloc_pages, __ATOMIC_RELAXED);
 }
 
 /* ---- /sys/kernel/slab ---- */
@@ -220,7 +243,8 @@ static struct kmm_kmem_cache *cache_by_name(struct kmm_machine *m, const char *n
 
 /*
  * Splits "/sys/kernel/slab/<cache>/<attr>": the cache and the attribute
- * (NULL for the cache's directory). 0, or -ENOENT (or -EISDIR for a directory).
+ * (NULL for the cache's directory). 0, or -ENOENT (or -EISDIR for a
+ * directory). Under lock_caches().
  */
 static int lookup(struct kmm_machine *m, const char *path, struct kmm_kmem_cache **cache,
 		  const struct slab_attr **attr)
@@ -228,7 +252,7 @@ static int lookup(struct kmm_machine *m, const char *path, struct kmm_kmem_cache
 	const char *name = path + strlen(SYSFS_SLAB), *slash;
 	size_t len;
 
-	if (strncmp(path, SYSFS_SLAB, strlen(SYSFS_SLAB)) || !have_slab(m))
+	if (strncmp(path, SYSFS_SLAB, strlen(SYSFS_SLAB)))
 		return -ENOENT;
 	slash = strchr(name, '/');
 	len = slash ? (size_t)(slash - name) : strlen(name);
@@ -281,44 +305,63 @@ int kmm_proc_slab_sysfs_read(struct kmm_machine *m, const char *path, struct kmm
 	struct kmm_kmem_cache *c = NULL;
 	const struct slab_attr *a = NULL;
 	struct kmm_slab_stats st;
-	int ret = lookup(m, path, &c, &a);
+	int ret;
 
-	if (ret)
-		return ret;
-	memset(&st, 0, sizeof(st));
-	kmm_kmem_cache_stats(c, &st);
-	if (a->value)
-		kmm_seq_printf(s, "%lu\n", a->value(&st));
-	else if (!a->writable)
-		show_slab_objects(m, s, &st, a->what);
-	/* shrink reads empty */
-	return 0;
+	if (strncmp(path, SYSFS_SLAB, strlen(SYSFS_SLAB)) || !lock_caches(m))
+		return -ENOENT;
+	ret = lookup(m, path, &c, &a);
+	if (!ret) {
+		memset(&st, 0, sizeof(st));
+		kmm_kmem_cache_stats(c, &st);
+		if (a->value)
+			kmm_seq_printf(s, "%lu\n", a->value(&st));
+		else if (!a->writable)
+			show_slab_objects(m, s, &st, a->what);
+		/* shrink reads empty */
+	}
+	unlock_caches(m);
+	return ret;
 }
 
 int kmm_proc_slab_sysfs_write(struct kmm_machine *m, const char *path, const char *value)
 {
 	struct kmm_kmem_cache *c = NULL;
 	const struct slab_attr *a = NULL;
-	int ret = lookup(m, path, &c, &a);
+	int ret;
 
-	if (ret)
-		return ret == -EISDIR ? -EACCES : ret;
-	if (!a->writable)
-		return -EACCES;
+	if (strncmp(path, SYSFS_SLAB, strlen(SYSFS_SLAB)) || !lock_caches(m))
+		return -ENOENT;
+	ret = lookup(m, path, &c, &a);
+	if (!ret && !a->writable)
+		ret = -EACCES;
 	/* shrink_store(): "1" shrinks, anything else is -EINVAL */
-	if (value[0] != '1' || (value[1] && strcmp(value + 1, "\n")))
-		return -EINVAL;
+	if (!ret && (value[0] != '1' || (value[1] && strcmp(value + 1, "\n"))))
+		ret = -EINVAL;
+	if (ret) {
+		unlock_caches(m);
+		return ret == -EISDIR ? -EACCES : ret;
+	}
+	/*
+	 * A reference, as sysfs holds the cache's kobject, so that the cache
+	 * outlives the shrink (which runs on every CPU, so not under the list's
+	 * lock); kmem_cache_destroy() drops it, and only destroys the cache if
+	 * its last user destroyed it meanwhile.
+	 */
+	c->refcount++;
+	unlock_caches(m);
 	kmm_kmem_cache_shrink(c);
+	kmm_kmem_cache_destroy(c);
 	return 0;
 }
 
 void kmm_proc_slab_sysfs_list(struct kmm_machine *m, struct kmm_seq *s)
 {
-	if (!have_slab(m))
+	if (!lock_caches(m))
 		return;
 	for (struct kmm_kmem_cache *c = kmm_slab_cache_next(m, NULL); c;
 	     c = kmm_slab_cache_next(m, c))
 		for (size_t i = 0; i < NR_SLAB_ATTRS; i++)
 			kmm_seq_printf(s, SYSFS_SLAB "%s/%s%s\n", kmm_kmem_cache_name(c),
 				       slab_attrs[i].name, slab_attrs[i].writable ? " (writable)" : "");
+	unlock_caches(m);
 }

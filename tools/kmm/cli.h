@@ -33,6 +33,18 @@ int cli_free_pages(struct kmm_machine *m, int argc, char **argv);
 int cli_quiesce(struct kmm_machine *m, int argc, char **argv);
 int cli_check(struct kmm_machine *m, int argc, char **argv);
 
+/* Slab allocator commands (slab.c). */
+int cli_kmalloc(struct kmm_machine *m, int argc, char **argv);
+int cli_kzalloc(struct kmm_machine *m, int argc, char **argv);
+int cli_krealloc(struct kmm_machine *m, int argc, char **argv);
+int cli_kfree(struct kmm_machine *m, int argc, char **argv);
+int cli_kmem_cache_create(struct kmm_machine *m, int argc, char **argv);
+int cli_kmem_cache_alloc(struct kmm_machine *m, int argc, char **argv);
+int cli_kmem_cache_free(struct kmm_machine *m, int argc, char **argv);
+int cli_kmem_cache_destroy(struct kmm_machine *m, int argc, char **argv);
+int cli_kmem_cache_shrink(struct kmm_machine *m, int argc, char **argv);
+int cli_slabtop(struct kmm_machine *m, int argc, char **argv);
+
 /* Subcommands (a first word that is not a script): kmm profiles ... */
 int cli_profiles(int argc, char **argv);
 

@@ -187,7 +187,7 @@ int cli_quiesce(struct kmm_machine *m, int argc, char **argv)
 
 int cli_check(struct kmm_machine *m, int argc, char **argv)
 {
-	int mb, pa;
+	int mb, pa, sl;
 
 	(void)argv;
 	if (argc != 1) {
@@ -196,7 +196,8 @@ int cli_check(struct kmm_machine *m, int argc, char **argv)
 	}
 	mb = kmm_memblock_check(m);
 	pa = kmm_page_alloc_check(m);
-	printf("memblock: %d violation%s\npage allocator: %d violation%s\n", mb, mb == 1 ? "" : "s",
-	       pa, pa == 1 ? "" : "s");
-	return mb || pa;
+	sl = kmm_slab_check(m);
+	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n",
+	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s");
+	return mb || pa || sl;
 }
