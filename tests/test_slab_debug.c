@@ -417,6 +417,41 @@ static void hardened_and_random_freelists(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, kmm_boot("kmm.slab_freelist_random=yes quiet"));
 }
 
+/* The walker finds a slab whose state or counts were damaged, and is clean once they are back. */
+static void walker_finds_damage(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	struct kmm_kmem_cache *s;
+	struct kmm_slab_stats st;
+	static void *objs[512];
+	struct kmm_page *slab;
+	unsigned long saved;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	s = kmm_kmem_cache_create(m, "walked", 64, 0, KMM_SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	kmm_kmem_cache_stats(s, &st);
+	KUNIT_ASSERT_EQ(test, st.order, 0u);
+	KUNIT_ASSERT_LE(test, st.objs_per_slab, 512u);
+	for (unsigned int i = 0; i < st.objs_per_slab; i++)
+		objs[i] = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	kmm_quiesce(m);	/* the full slab leaves its CPU: on no list */
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	slab = kmm_virt_to_page(kmm_layout(m), objs[0]);
+	saved = slab->private;
+	slab->private = 7;
+	KUNIT_EXPECT_GT(test, kmm_slab_check(m), 0);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "slab check: walked: slab at pfn");
+	slab->private = saved;
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	for (unsigned int i = 0; i < st.objs_per_slab; i++)
+		kmm_kmem_cache_free(s, objs[i]);
+	kmm_kmem_cache_destroy(s);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(double_free_reported_not_applied),
 	KUNIT_CASE(invalid_pointer),
@@ -429,6 +464,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(init_on_alloc_and_free),
 	KUNIT_CASE(kmemleak_lists_what_is_allocated),
 	KUNIT_CASE(hardened_and_random_freelists),
+	KUNIT_CASE(walker_finds_damage),
 	{ 0 },
 };
 

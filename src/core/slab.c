@@ -1191,6 +1191,67 @@ static int check_cache(struct kmm_machine *m, struct kmm_kmem_cache *s)
 #undef SBAD
 }
 
+/*
+ * Every slab, found through mem_map (a full slab is on no list): it names a
+ * cache of the machine, its state is one of PARTIAL, FULL or FROZEN(cpu), a
+ * FULL one has no free object, and per cache the slabs, objects and
+ * PARTIAL slabs found equal nr_slabs, total_objects and nr_partial.
+ */
+static int check_all_slabs(struct kmm_machine *m)
+{
+	struct kmm_pglist_data *pgdat = m->pgdat;
+	struct kmm_kmem_cache *s;
+	int bad = 0;
+
+#define ABAD(...)                                                                        \
+	do {                                                                             \
+		if (bad++ < 20)                                                          \
+			kmm_core_printk(m, KMM_KERN_ERR "slab check: " __VA_ARGS__);     \
+	} while (0)
+
+	for (s = m->slab->caches; s; s = s->next)
+		s->walk_slabs = s->walk_objects = s->walk_partial = 0;
+	for (unsigned long pfn = pgdat->node_start_pfn;
+	     pfn < pgdat->node_start_pfn + pgdat->node_spanned_pages; pfn++) {
+		struct kmm_page *slab = kmm_pfn_to_page(&m->layout, pfn);
+		unsigned long st;
+
+		if (!(slab->flags & (1UL << KMM_PG_slab)))
+			continue;
+		for (s = m->slab->caches; s && s != kmm_slab_cache(slab); s = s->next)
+			;
+		if (!s) {
+			ABAD("slab at pfn %#lx names no cache of the machine (%p)\n", pfn,
+			     (void *)kmm_slab_cache(slab));
+			continue;
+		}
+		s->walk_slabs++;
+		s->walk_objects += kmm_slab_objects(slab);
+		st = slab_state(slab);
+		if (st == KMM_SLAB_ST_PARTIAL) {
+			s->walk_partial++;
+		} else if (st == KMM_SLAB_ST_FULL) {
+			if (slab->index || kmm_slab_inuse(slab) != kmm_slab_objects(slab) ||
+			    (!(s->flags & KMM_SLAB_DEBUG_FLAGS) && slab->virtual))
+				ABAD("%s: FULL slab at pfn %#lx has free objects (inuse %u of %u)\n",
+				     s->name, pfn, kmm_slab_inuse(slab), kmm_slab_objects(slab));
+		} else if ((st & 0xff) != KMM_SLAB_ST_FROZEN || (st >> 8) >= m->desc.nr_cpus) {
+			ABAD("%s: slab at pfn %#lx has state %#lx\n", s->name, pfn, st);
+		}
+	}
+	for (s = m->slab->caches; s; s = s->next) {
+		if (s->walk_slabs != __atomic_load_n(&s->nr_slabs, __ATOMIC_RELAXED) ||
+		    s->walk_objects != __atomic_load_n(&s->total_objects, __ATOMIC_RELAXED))
+			ABAD("%s: %ld slabs of %ld objects found, the cache counts %ld of %ld\n", s->name,
+			     s->walk_slabs, s->walk_objects, s->nr_slabs, s->total_objects);
+		if (s->walk_partial != (long)KMM_READ_ONCE(s->nr_partial))
+			ABAD("%s: %ld PARTIAL slabs found, nr_partial %lu\n", s->name, s->walk_partial,
+			     s->nr_partial);
+	}
+	return bad;
+#undef ABAD
+}
+
 int kmm_slab_check(struct kmm_machine *m)
 {
 	int bad = 0;
@@ -1200,6 +1261,7 @@ int kmm_slab_check(struct kmm_machine *m)
 	kmm_spin_lock(&m->slab->lock);
 	for (struct kmm_kmem_cache *s = m->slab->caches; s; s = s->next)
 		bad += check_cache(m, s);
+	bad += check_all_slabs(m);
 	kmm_spin_unlock(&m->slab->lock);
 	return bad;
 }

@@ -54,6 +54,7 @@ struct kmm_kmem_cache {
 	unsigned long nr_partial;	/* [node] */
 	long nr_slabs;			/* [atomic] slabs of this cache */
 	long total_objects;		/* [atomic] objects in them */
+	long walk_slabs, walk_objects, walk_partial;	/* [slab_lock] kmm_slab_check's counts */
 	struct kmm_page *full;		/* [node] debug caches: full slabs (mapping/virtual links) */
 
 	struct kmm_kmem_cache_cpu cpu_slab[];	/* [nr_cpus] */
