@@ -7,9 +7,7 @@
  * sizes up to 192 go through size_index[(size - 1) / 8], larger ones by
  * fls(size - 1). Each class has a normal cache, a kmalloc-rcl- one for
  * __GFP_RECLAIMABLE and a dma-kmalloc- one for GFP_DMA (where the profile has
- * ZONE_DMA). kmalloc's fast path finds the normal cache of a size up to 192
- * in kmalloc_small[(size - 1) / 8], one load where size_index would take
- * two. Larger requests are compound pages from the page allocator, up
+ * ZONE_DMA). Larger requests are compound pages from the page allocator, up
  * to KMALLOC_MAX_SIZE. On at91rm9200 the table is the seed era's SLAB one:
  * kmalloc-32 ... kmalloc-128k, no 96/192 caches, and NULL above 128 KiB.
  *
@@ -50,7 +48,7 @@ int kmm_kmalloc_init(struct kmm_machine *m)
 	ss->shift_low = ss->seed_table ? 5 : 3;
 	ss->shift_high = ss->seed_table ? KMM_KMALLOC_SHIFT_MAX : KMM_PAGE_SHIFT + 1;
 	/* size_index: 1..8 -> 3, 9..16 -> 4, 17..32 -> 5, 33..64 -> 6, 65..96 -> 1, 97..128 -> 7, 129..192 -> 2 */
-	for (unsigned int i = 0; i < KMM_KMALLOC_SMALL_MAX / 8; i++) {
+	for (unsigned int i = 0; i < 24; i++) {
 		unsigned int size = (i + 1) * 8, idx;
 
 		idx = size <= 8 ? 3 : size <= 16 ? 4 : size <= 32 ? 5 : size <= 64 ? 6
@@ -87,8 +85,6 @@ int kmm_kmalloc_init(struct kmm_machine *m)
 				return -12;
 		}
 	}
-	for (unsigned int i = 0; i < KMM_KMALLOC_SMALL_MAX / 8; i++)
-		ss->kmalloc_small[i] = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][ss->size_index[i]];
 	return 0;
 }
 
@@ -184,32 +180,25 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 
 /*
  * The fast path: a normal (not DMA, not reclaimable) request of a size with
- * a cache goes straight to that cache's CPU freelist. A small size finds
- * its cache with one load (kmalloc_small); m, not the cache's s->m, enters
- * the CPU, so that the entry does not wait for that load. Every other case
- * leaves by a tail call.
+ * a cache goes straight to that cache's CPU freelist.
  */
 static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine *m, size_t size,
 							      kmm_gfp_t gfp, unsigned long ip)
 {
 	struct kmm_slab_state *ss = m->slab;
-	struct kmm_kmem_cache *s;
-	void *p;
 
-	if (unlikely(!ss || (gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE))))
-		return kmalloc_slow(m, size, gfp, ip);
-	if (likely(size - 1 < KMM_KMALLOC_SMALL_MAX))
-		s = ss->kmalloc_small[(size - 1) / 8];
-	else if (size - 1 < (1UL << ss->shift_high))
-		s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][64 - __builtin_clzl(size - 1)];
-	else
-		return kmalloc_slow(m, size, gfp, ip);
-	p = kmm_slab_alloc_m(m, s, gfp, ip);
+	if (likely(ss && size - 1 < (1UL << ss->shift_high) &&
+		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE)))) {
+		struct kmm_kmem_cache *s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)];
+		void *p = kmm_slab_alloc(s, gfp, ip);
+
 #ifdef KMM_KASAN
-	if (p)
-		kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
+		if (p)
+			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
 #endif
-	return p;
+		return p;
+	}
+	return kmalloc_slow(m, size, gfp, ip);
 }
 
 void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
@@ -263,15 +252,17 @@ static struct kmm_page *object_page(struct kmm_machine *m, const void *p, const 
 	return page;
 }
 
-/* kfree() of a large kmalloc, or of a bad pointer (reported) */
-static __attribute__((noinline)) void kfree_slow(struct kmm_machine *m, const void *p,
-						 unsigned long ip)
+static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m, const void *p,
+							   unsigned long ip)
 {
-	struct kmm_page *page = object_page(m, p, "kfree");
+	struct kmm_page *page;
 
+	if (unlikely(KMM_ZERO_OR_NULL_PTR(p)))
+		return;
+	page = object_page(m, p, "kfree");
 	if (unlikely(!page))
 		return;
-	if (page->flags & (1UL << KMM_PG_slab)) {
+	if (likely(page->flags & (1UL << KMM_PG_slab))) {
 		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
 		return;
 	}
@@ -280,28 +271,6 @@ static __attribute__((noinline)) void kfree_slow(struct kmm_machine *m, const vo
 	__atomic_sub_fetch(&m->slab->large_kmalloc_pages, 1L << kmm_compound_order(page),
 			   __ATOMIC_RELAXED);
 	kmm___free_pages(m, page, kmm_compound_order(page));
-}
-
-/*
- * A slab object's way from pointer to slab is inline (virt_to_page, then
- * compound_head by one bit test); a large kmalloc or a bad pointer leaves
- * by a tail call.
- */
-static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m, const void *p,
-							   unsigned long ip)
-{
-	struct kmm_page *page;
-
-	if (unlikely(KMM_ZERO_OR_NULL_PTR(p)))
-		return;
-	if (likely(kmm_virt_addr_valid(&m->layout, p))) {
-		page = kmm_slab_head_page(m, p);
-		if (likely(page->flags & (1UL << KMM_PG_slab))) {
-			kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
-			return;
-		}
-	}
-	kfree_slow(m, p, ip);
 }
 
 void kmm_kfree(struct kmm_machine *m, const void *p)
@@ -470,8 +439,7 @@ void *kmm_kmem_cache_zalloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 	return kmm_slab_alloc(s, gfp, KMM_RET_IP);
 }
 
-static inline __attribute__((always_inline)) void kmem_cache_free_ip(struct kmm_kmem_cache *s,
-								      void *obj, unsigned long ip)
+void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
 {
 	struct kmm_machine *m;
 	struct kmm_page *slab;
@@ -487,24 +455,11 @@ static inline __attribute__((always_inline)) void kmem_cache_free_ip(struct kmm_
 			       slab ? kmm_slab_cache(slab)->name : "no slab");
 		return;
 	}
-	kmm_slab_free_obj(m, s, slab, obj, ip);
+	kmm_slab_free_obj(m, s, slab, obj, KMM_RET_IP);
 }
 
-void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
-{
-	kmem_cache_free_ip(s, obj, KMM_RET_IP);
-}
-
-/*
- * kmem_cache_alloc_bulk(): the batch under one CPU entry (slab.c), unless a
- * hook, slub_debug or a gfp to fix wants each object to take the whole
- * path of kmem_cache_alloc().
- */
 int kmm_kmem_cache_alloc_bulk(struct kmm_kmem_cache *s, kmm_gfp_t gfp, size_t size, void **p)
 {
-	if (likely(!KMM_READ_ONCE(s->m->slab_hooks) && !(s->flags & KMM_SLAB_DEBUG_FLAGS) &&
-		   !(gfp & GFP_SLAB_BUG_MASK)))
-		return kmm_slab_alloc_bulk(s, gfp, size, p);
 	for (size_t i = 0; i < size; i++) {
 		p[i] = kmm_kmem_cache_alloc(s, gfp);
 		if (!p[i]) {
@@ -516,93 +471,14 @@ int kmm_kmem_cache_alloc_bulk(struct kmm_kmem_cache *s, kmm_gfp_t gfp, size_t si
 	return (int)size;
 }
 
-/*
- * kmem_cache_free_bulk() and kfree_bulk() (s NULL: each object of its own
- * cache, or a large kmalloc). The CPU is entered once for a run of slab
- * objects that need nothing else, and the freelist of the cache at hand
- * kept in a register: an object of the CPU's active slab is pushed on it
- * (after the naive double-free check), any other goes to
- * kmm_slab_free_other(). An object that is not of s, not a slab object, of
- * a debug cache, or any object while a free hook is on, takes the whole path
- * of kmem_cache_free() or kfree() (with its report), the CPU left meanwhile.
- */
-static void free_bulk(struct kmm_machine *m, struct kmm_kmem_cache *s, size_t size, void **p,
-		      unsigned long ip)
-{
-	bool hooks = KMM_READ_ONCE(m->slab_hooks) &
-		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK);
-	struct kmm_kmem_cache *cs = NULL;	/* the cache whose CPU freelist is `freelist` */
-	struct kmm_kmem_cache_cpu *c = NULL;
-	void *freelist = NULL;
-	int cpu = -1;
-
-	for (size_t i = 0; i < size; i++) {
-		void *obj = p[i];
-		struct kmm_page *slab = NULL;
-		struct kmm_kmem_cache *os = NULL;
-
-		if (s ? !obj : KMM_ZERO_OR_NULL_PTR(obj))
-			continue;
-		if (likely(!hooks && kmm_virt_addr_valid(&m->layout, obj))) {
-			slab = kmm_slab_head_page(m, obj);
-			if (likely(slab->flags & (1UL << KMM_PG_slab)))
-				os = kmm_slab_cache(slab);
-		}
-		if (unlikely(!os || (s && os != s) || (os->flags & KMM_SLAB_DEBUG_FLAGS))) {
-			if (cpu >= 0) {
-				c->freelist = freelist;
-				kmm_plat_cpu_put(m);
-				cpu = -1;
-				cs = NULL;
-			}
-			if (s)
-				kmem_cache_free_ip(s, obj, ip);
-			else
-				do_kfree(m, obj, ip);
-			continue;
-		}
-		if (cpu < 0) {
-			cpu = kmm_plat_cpu_get(m);
-			if (unlikely(cpu < 0))
-				continue;	/* as kmem_cache_free(): not applied */
-		}
-		if (os != cs) {
-			if (cs)
-				c->freelist = freelist;
-			cs = os;
-			c = &os->cpu_slab[cpu];
-			freelist = c->freelist;
-		}
-		kmm_slab_kasan_free(os, obj);
-		if (unlikely(slab != c->slab)) {
-			c->freelist = freelist;
-			kmm_slab_free_other(os, slab, obj, cpu);
-			freelist = c->freelist;
-		} else if (likely(obj != freelist)) {
-			kmm_set_freepointer(os, obj, freelist);
-			freelist = obj;
-		} else {
-			/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free detection */
-			c->freelist = freelist;
-			kmm_plat_cpu_put(m);
-			cpu = -1;
-			cs = NULL;
-			kmm_slab_naive_double_free(os, obj);
-		}
-	}
-	if (cpu >= 0) {
-		c->freelist = freelist;
-		kmm_plat_cpu_put(m);
-	}
-}
-
 void kmm_kmem_cache_free_bulk(struct kmm_kmem_cache *s, size_t size, void **p)
 {
-	if (s)
-		free_bulk(s->m, s, size, p, KMM_RET_IP);
+	for (size_t i = 0; i < size; i++)
+		kmm_kmem_cache_free(s, p[i]);
 }
 
 void kmm_kfree_bulk(struct kmm_machine *m, size_t size, void **p)
 {
-	free_bulk(m, NULL, size, p, KMM_RET_IP);
+	for (size_t i = 0; i < size; i++)
+		do_kfree(m, p[i], KMM_RET_IP);
 }

@@ -20,61 +20,26 @@
  *    kmem_cache_free of an object of the active slab pushes it: no lock and
  *    no atomic read-modify-write, only the CPU ownership that every kernel
  *    entry takes. While frozen, a slab counts every object as in use; the
- *    real count is taken when the slab leaves the CPU. The fast paths are
- *    inline (slab.h) and leave for every rare case (hooks, an empty
- *    freelist, another slab, a double free) by a tail call. kmalloc finds a
- *    small size's cache with one load (kmalloc_small[(size - 1) / 8]) and
- *    enters the CPU through the machine it was given, not through the
- *    cache, so that the entry does not wait for the lookup; kfree goes from
- *    pointer to slab inline (virt_to_page, compound_head by a bit test).
+ *    real count is taken when the slab leaves the CPU.
  *
- * 3. Frees elsewhere (__slab_free). An object of a slab frozen to this CPU
- *    (one of its partial slabs) goes on that slab's freelist. A slab that
- *    left its CPU with no free object is FULL and on no list: the first
- *    free into it, from any CPU, takes it over (put_cpu_partial) with one
- *    compare-and-swap of the state word, FULL -> FROZEN(this cpu), and puts
- *    it on this CPU's partial slabs, where later frees from this CPU need no
- *    atomic at all and the next refill finds it without the node's
- *    list_lock. Past the per-CPU budget, the CPU's partial slabs go to the
- *    node first (__put_partials, under one list_lock). Any other object
- *    (of a slab frozen to another CPU, or on the node list) goes on its
- *    slab's remote stack with one compare-and-swap: lock free, as SLUB's
- *    cmpxchg on slab->freelist. The owner takes the whole stack with one
- *    exchange when the slab's own list runs out. (Since 6.8 SLUB leaves
- *    the slabs of a CPU's partial list unfrozen, each free a cmpxchg; here
- *    they stay frozen, which makes their own CPU's frees plain stores.)
- *
- *    FULL is a handshake: the owner stores FULL and then looks at the
- *    remote stack; a freer pushes and then looks at the state, both
- *    sequentially consistent, so one of them sees the other. An owner that
- *    finds the stack non-empty takes the slab back (FULL -> FROZEN(cpu)); a
- *    freer that finds FULL takes it over; the compare-and-swap decides
- *    between them. The other transitions (FROZEN -> PARTIAL when a slab
- *    with free objects leaves its CPU, PARTIAL -> FROZEN under list_lock)
- *    need no such ordering: a freer on another CPU pushes on the remote
- *    stack whether it sees the one or the other.
+ * 3. Frees elsewhere. An object of a slab frozen to this CPU (one of its
+ *    partial slabs) goes on that slab's freelist. Any other object goes on
+ *    its slab's remote stack with one compare-and-swap, from any CPU: lock
+ *    free, as SLUB's cmpxchg on slab->freelist. The owner takes the whole
+ *    stack with one exchange when its lists run dry. A slab that left its
+ *    CPU with no free object is FULL and on no list; the first remote free
+ *    moves it FULL -> PARTIAL (one compare-and-swap decides between the
+ *    freer and an owner taking it back) and puts it on the node partial list.
  *
  * 4. Slow paths. An empty CPU freelist is refilled from the active slab's
  *    own freelist or remote stack, then from the CPU's partial slabs, then
- *    from the node partial list (taking up to half the per-CPU budget along;
- *    their remote stacks stay where they are until used, as joining them
- *    would walk a list of objects under the lock), then from a new slab
- *    from the page allocator (the preferred order without warnings or
- *    retries, then the minimum order with the caller's flags). Slab order,
- *    min_partial and the per-CPU partial budget are chosen as SLUB chooses
- *    them. A slab leaving its CPU has its lists joined and counted in one
- *    walk.
+ *    from the node partial list (taking up to half the per-CPU budget along),
+ *    then from a new slab from the page allocator (the preferred order
+ *    without warnings or retries, then the minimum order with the caller's
+ *    flags). Slab order, min_partial and the per-CPU partial budget are
+ *    chosen as SLUB chooses them.
  *
- * 5. Bulk (kmem_cache_alloc_bulk, kmem_cache_free_bulk, kfree_bulk). The
- *    CPU is entered once for the batch and the freelist kept in a register:
- *    allocation pops it and refills from the slow path, all or nothing as
- *    __kmem_cache_alloc_bulk; a free pushes objects of the active slab
- *    (with the naive double-free check) and hands the others to
- *    __slab_free's path. With a hook on, for slub_debug caches and for
- *    objects that are not plain slab objects of the cache, each object takes
- *    the single-object path instead.
- *
- * 6. Giving memory back. Flushing a CPU (kmm_quiesce, kmem_cache_shrink,
+ * 5. Giving memory back. Flushing a CPU (kmm_quiesce, kmem_cache_shrink,
  *    destroy) returns its slabs with their true counts to the node: empty
  *    slabs beyond min_partial go back to the page allocator; shrink gives
  *    back every empty slab.
@@ -342,32 +307,26 @@ void kmm_slab_discard(struct kmm_kmem_cache *s, struct kmm_page *slab)
 	kmm___free_pages(s->m, slab, order);
 }
 
-/*
- * Joins free lists (any may be empty) into one, in their order, and counts
- * it: each object is read once, as each step is a load that may miss.
- * Returns the head; *count gets the length.
- */
-static void *list_join(struct kmm_kmem_cache *s, void *const *lists, int nr, unsigned int *count)
+static unsigned int list_length(struct kmm_kmem_cache *s, void *p)
 {
-	void *head = NULL, *tail = NULL;
 	unsigned int n = 0;
 
-	for (int i = 0; i < nr; i++) {
-		void *p = lists[i];
+	for (; p; p = kmm_get_freepointer(s, p))
+		n++;
+	return n;
+}
 
-		if (!p)
-			continue;
-		if (tail)
-			kmm_set_freepointer(s, tail, p);
-		else
-			head = p;
-		for (; p; p = kmm_get_freepointer(s, p)) {
-			tail = p;
-			n++;
-		}
-	}
-	*count = n;
-	return head;
+/* Appends list b to list a (either may be empty); returns the head. */
+static void *list_concat(struct kmm_kmem_cache *s, void *a, void *b)
+{
+	void *t = a;
+
+	if (!a)
+		return b;
+	while (kmm_get_freepointer(s, t))
+		t = kmm_get_freepointer(s, t);
+	kmm_set_freepointer(s, t, b);
+	return a;
 }
 
 static void add_partial(struct kmm_kmem_cache *s, struct kmm_page *slab)
@@ -381,83 +340,38 @@ static void add_partial(struct kmm_kmem_cache *s, struct kmm_page *slab)
 
 /*
  * A slab leaves its CPU (deactivate_slab): with `freelist` (the CPU's free
- * objects of it, if it was the active one) its free objects are counted.
- * It goes back to the page allocator if empty and the node has min_partial
- * slabs already (`pending` more are about to join them), becomes FULL, or
- * is to go on the node partial list: then true is returned, the state
- * PARTIAL set, and the caller adds it.
+ * objects of it, if it was the active one) its free objects are counted, and
+ * it goes to the node partial list, to the page allocator if empty and the
+ * node has min_partial slabs already, or becomes FULL.
  */
-static bool unfreeze_slab(struct kmm_kmem_cache *s, struct kmm_page *slab, void *freelist,
-			  int cpu, bool shrink, unsigned long pending)
+static void deactivate_slab(struct kmm_kmem_cache *s, struct kmm_page *slab, void *freelist,
+			    int cpu, bool shrink)
 {
-	void *lists[3];
+	void *free;
 	unsigned int nfree;
 
 again:
-	lists[0] = freelist;
-	lists[1] = (void *)slab->index;
-	lists[2] = take_remote(slab);
+	free = list_concat(s, freelist, (void *)slab->index);
+	free = list_concat(s, free, take_remote(slab));
 	freelist = NULL;
-	slab->index = (unsigned long)list_join(s, lists, 3, &nfree);
+	slab->index = (unsigned long)free;
+	nfree = list_length(s, free);
 	kmm_slab_set_counts(slab, kmm_slab_objects(slab) - nfree, kmm_slab_objects(slab));
 	if (!nfree) {
-		/*
-		 * FULL: the first free from another CPU takes it over, unless we
-		 * take it back here. The store and the load that follows are
-		 * the two halves of a handshake with a freer's push and its
-		 * reading of the state: sequentially consistent, one of the two
-		 * sees the other.
-		 */
+		/* FULL: the first remote free lists it again, unless we take it back here */
 		set_slab_state(slab, KMM_SLAB_ST_FULL);
 		if (__atomic_load_n(&slab->virtual, __ATOMIC_SEQ_CST) &&
 		    cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_FROZEN(cpu)))
 			goto again;
-		return false;
+		return;
 	}
 	if (nfree == kmm_slab_objects(slab) &&
-	    (shrink || KMM_READ_ONCE(s->nr_partial) + pending >= s->min_partial)) {
+	    (shrink || KMM_READ_ONCE(s->nr_partial) >= s->min_partial)) {
 		kmm_slab_discard(s, slab);
-		return false;
-	}
-	/* a freer elsewhere pushes on the remote stack whether it sees FROZEN or PARTIAL */
-	__atomic_store_n(&slab->private, (unsigned long)KMM_SLAB_ST_PARTIAL, __ATOMIC_RELEASE);
-	return true;
-}
-
-static void deactivate_slab(struct kmm_kmem_cache *s, struct kmm_page *slab, void *freelist,
-			    int cpu, bool shrink)
-{
-	if (unfreeze_slab(s, slab, freelist, cpu, shrink, 0))
-		add_partial(s, slab);
-}
-
-/* __put_partials(): every partial slab of the CPU leaves it; one list_lock for those listed. */
-static void unfreeze_partials(struct kmm_kmem_cache *s, struct kmm_kmem_cache_cpu *c, int cpu,
-			      bool shrink)
-{
-	struct kmm_page *head = NULL, *tail = NULL;
-	unsigned long n = 0;
-
-	while (c->partial) {
-		struct kmm_page *slab = c->partial;
-
-		c->partial = kmm_slab_next(slab);
-		KMM_WRITE_ONCE(c->nr_partial, c->nr_partial - 1);
-		if (!unfreeze_slab(s, slab, NULL, cpu, shrink, n))
-			continue;
-		kmm_slab_set_next(slab, head);
-		head = slab;
-		if (!tail)
-			tail = slab;
-		n++;
-	}
-	if (!head)
 		return;
-	kmm_spin_lock(&s->list_lock);
-	kmm_slab_set_next(tail, s->partial);
-	KMM_WRITE_ONCE(s->partial, head);
-	KMM_WRITE_ONCE(s->nr_partial, s->nr_partial + n);
-	kmm_spin_unlock(&s->list_lock);
+	}
+	set_slab_state(slab, KMM_SLAB_ST_PARTIAL);
+	add_partial(s, slab);
 }
 
 /* Makes a slab the CPU's active one; its own freelist becomes the CPU's. */
@@ -482,14 +396,9 @@ static struct kmm_page *get_partial_node(struct kmm_kmem_cache *s, struct kmm_km
 
 		KMM_WRITE_ONCE(s->partial, kmm_slab_next(slab));
 		KMM_WRITE_ONCE(s->nr_partial, s->nr_partial - 1);
-		/*
-		 * Ours now: a freer elsewhere pushes on the remote stack whether
-		 * it sees PARTIAL or FROZEN. The remote stack stays where it is
-		 * until the slab's own list runs out (alloc_slow): joining it
-		 * here would walk the slab's list, one load that may miss per
-		 * object, with the lock held.
-		 */
-		__atomic_store_n(&slab->private, KMM_SLAB_FROZEN(cpu), __ATOMIC_RELEASE);
+		set_slab_state(slab, KMM_SLAB_FROZEN(cpu));
+		/* remote frees so far join the slab's own list */
+		slab->index = (unsigned long)list_concat(s, (void *)slab->index, take_remote(slab));
 		if (!first) {
 			first = slab;
 		} else {
@@ -578,55 +487,19 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 	return obj;
 }
 
-/*
- * put_cpu_partial(): a slab this CPU took over joins its partial slabs.
- * Past the budget (cpu_partial_slabs) the ones there before leave for the
- * node first (__put_partials), as SLUB does.
- */
-static void put_cpu_partial(struct kmm_kmem_cache *s, struct kmm_kmem_cache_cpu *c,
-			    struct kmm_page *slab, int cpu)
+/* A free that is not to this CPU's slabs: onto the slab's remote stack, lock free. */
+static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj)
 {
-	if (c->nr_partial >= s->cpu_partial_slabs)
-		unfreeze_partials(s, c, cpu, false);
-	kmm_slab_set_next(slab, c->partial);
-	c->partial = slab;
-	KMM_WRITE_ONCE(c->nr_partial, c->nr_partial + 1);
-}
+	void *old = __atomic_load_n(&slab->virtual, __ATOMIC_RELAXED);
 
-/*
- * __slab_free(): an object of a slab that is not this CPU's active one, the
- * CPU held. A slab frozen to this CPU takes it on its own list; a FULL one
- * this CPU takes over, frozen (one compare-and-swap of the state word, no
- * list_lock), and puts on its partial slabs; any other's remote stack takes
- * it, lock free.
- */
-void kmm_slab_free_other(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj, int cpu)
-{
-	unsigned long st = slab_state(slab);
-	void *old;
-
-	if (st == KMM_SLAB_FROZEN(cpu) ||
-	    (st == KMM_SLAB_ST_FULL &&
-	     cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_FROZEN(cpu)))) {
-		/* its own list is ours (empty if it was FULL: every object was out) */
-		kmm_set_freepointer(s, obj, (void *)slab->index);
-		slab->index = (unsigned long)obj;
-		if (st == KMM_SLAB_ST_FULL)
-			put_cpu_partial(s, &s->cpu_slab[cpu], slab, cpu);
-		return;
-	}
-	old = __atomic_load_n(&slab->virtual, __ATOMIC_RELAXED);
 	do {
 		kmm_set_freepointer(s, obj, old);
 	} while (!__atomic_compare_exchange_n(&slab->virtual, &old, obj, true, __ATOMIC_SEQ_CST,
 					      __ATOMIC_RELAXED));
-	/*
-	 * The owner may have made it FULL meanwhile, and looked at the stack
-	 * before this push: then the first freer to see FULL takes it over.
-	 */
+	/* the first free to a FULL slab puts it back on the node partial list */
 	if (slab_state(slab) == KMM_SLAB_ST_FULL &&
-	    cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_FROZEN(cpu)))
-		put_cpu_partial(s, &s->cpu_slab[cpu], slab, cpu);
+	    cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_ST_PARTIAL))
+		add_partial(s, slab);
 }
 
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
@@ -637,56 +510,14 @@ void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct 
 		kmm_slab_debug_free(s, slab, obj, ip);
 		return;
 	}
-	kmm_slab_free_other(s, slab, obj, cpu);
-	kmm_plat_cpu_put(m);
-}
-
-/*
- * __kmem_cache_alloc_bulk(): the CPU taken once for the batch, its freelist
- * popped directly and refilled by the slow path. All or nothing: on failure
- * the objects taken go back and 0 is returned. Not for debug caches nor
- * with the hooks on (kmalloc.c takes one object at a time then).
- */
-int kmm_slab_alloc_bulk(struct kmm_kmem_cache *s, kmm_gfp_t gfp, size_t size, void **p)
-{
-	struct kmm_machine *m = s->m;
-	struct kmm_kmem_cache_cpu *c;
-	void *freelist;
-	size_t i;
-	int cpu = kmm_plat_cpu_get(m);
-
-	if (unlikely(cpu < 0))
-		return 0;
-	c = &s->cpu_slab[cpu];
-	/* in a register meanwhile: each pop waits for one load, not for a store and a load */
-	freelist = c->freelist;
-	for (i = 0; i < size; i++) {
-		void *obj = freelist;
-
-		if (likely(obj)) {
-			freelist = kmm_get_freepointer(s, obj);
-		} else {
-			c->freelist = NULL;
-			obj = alloc_slow(s, gfp, &cpu);
-			c = &s->cpu_slab[cpu];
-			freelist = c->freelist;
-			if (unlikely(!obj))
-				break;
-		}
-		p[i] = obj;
+	if (slab_state(slab) == KMM_SLAB_FROZEN(cpu)) {
+		/* one of this CPU's partial slabs: its own list is ours */
+		kmm_set_freepointer(s, obj, (void *)slab->index);
+		slab->index = (unsigned long)obj;
+	} else {
+		remote_free(s, slab, obj);
 	}
-	c->freelist = freelist;
 	kmm_plat_cpu_put(m);
-	for (size_t j = 0; j < i; j++)
-		kmm_slab_kasan_alloc(s, p[j], s->object_size);
-	if (gfp & KMM___GFP_ZERO)
-		for (size_t j = 0; j < i; j++)
-			kmm_memset(p[j], 0, s->object_size);
-	if (unlikely(i < size)) {
-		kmm_kmem_cache_free_bulk(s, i, p);
-		return 0;
-	}
-	return (int)size;
 }
 
 /* slab_want_init_on_alloc() / slab_want_init_on_free() */
@@ -712,7 +543,7 @@ void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned lo
 	return obj;
 }
 
-static void slab_free_hook(struct kmm_kmem_cache *s, void *obj)
+void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj)
 {
 	unsigned int hooks = KMM_READ_ONCE(s->m->slab_hooks);
 
@@ -723,13 +554,6 @@ static void slab_free_hook(struct kmm_kmem_cache *s, void *obj)
 		kmm_kasan_unpoison(obj, s->object_size);	/* kmalloc's slack, poisoned again next */
 		kmm_memset(obj, 0, s->object_size);
 	}
-}
-
-void kmm_slab_free_hooked(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-			  void *obj, unsigned long ip)
-{
-	slab_free_hook(s, obj);
-	kmm_slab_free_cpu(m, s, slab, obj, ip);
 }
 
 void kmm_slab_update_hooks(struct kmm_machine *m)
@@ -768,7 +592,13 @@ static void flush_cpu(struct kmm_kmem_cache *s, int cpu, bool shrink)
 		deactivate_slab(s, slab, c->freelist, cpu, shrink);
 		c->freelist = NULL;
 	}
-	unfreeze_partials(s, c, cpu, shrink);
+	while (c->partial) {
+		struct kmm_page *slab = c->partial;
+
+		c->partial = kmm_slab_next(slab);
+		KMM_WRITE_ONCE(c->nr_partial, c->nr_partial - 1);
+		deactivate_slab(s, slab, NULL, cpu, shrink);
+	}
 }
 
 struct flush_arg {
@@ -796,13 +626,11 @@ static int shrink_node(struct kmm_kmem_cache *s)
 
 	kmm_spin_lock(&s->list_lock);
 	while ((slab = s->partial)) {
-		void *lists[2];
 		unsigned int nfree;
 
 		KMM_WRITE_ONCE(s->partial, kmm_slab_next(slab));
-		lists[0] = (void *)slab->index;
-		lists[1] = take_remote(slab);
-		slab->index = (unsigned long)list_join(s, lists, 2, &nfree);
+		slab->index = (unsigned long)list_concat(s, (void *)slab->index, take_remote(slab));
+		nfree = list_length(s, (void *)slab->index);
 		kmm_slab_set_counts(slab, kmm_slab_objects(slab) - nfree, kmm_slab_objects(slab));
 		if (nfree == kmm_slab_objects(slab)) {
 			kmm_slab_set_next(slab, empty);

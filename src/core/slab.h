@@ -16,7 +16,7 @@
 struct kmm_kmem_cache_cpu {
 	void *freelist;			/* [cpu] free objects of the active slab */
 	struct kmm_page *slab;		/* [cpu] the active slab, frozen to this CPU */
-	struct kmm_page *partial;	/* [cpu] frozen partial slabs, through mapping */
+	struct kmm_page *partial;	/* [cpu] frozen partial slabs, through lru.next */
 	unsigned int nr_partial;	/* [cpu] slabs on partial */
 	char pad[KMM_SMP_CACHE_BYTES - 2 * sizeof(void *) - sizeof(void *) - sizeof(unsigned int)];
 } __attribute__((aligned(KMM_SMP_CACHE_BYTES)));
@@ -50,7 +50,7 @@ struct kmm_kmem_cache {
 
 	/* the one node (kmem_cache_node) */
 	kmm_spinlock_t list_lock;
-	struct kmm_page *partial;	/* [node] partial slabs, through mapping */
+	struct kmm_page *partial;	/* [node] partial slabs, through lru.next */
 	unsigned long nr_partial;	/* [node] */
 	long nr_slabs;			/* [atomic] slabs of this cache */
 	long total_objects;		/* [atomic] objects in them */
@@ -79,25 +79,14 @@ enum {
 enum { KMM_KMALLOC_NORMAL, KMM_KMALLOC_RECLAIM, KMM_KMALLOC_DMA, KMM_NR_KMALLOC_TYPES };
 #define KMM_KMALLOC_SHIFT_MAX 17	/* 128 KiB, the seed era's largest cache */
 
-/* kmalloc's sizes up to this have a cache by (size - 1) / 8, without size_index */
-#define KMM_KMALLOC_SMALL_MAX 192
-_Static_assert(KMM_KMALLOC_SMALL_MAX % 8 == 0 && KMM_KMALLOC_SMALL_MAX <= 192,
-	       "size_index (and so kmalloc_small) maps sizes up to 192, 8 bytes a step");
-
 /* The machine's slab state (struct kmm_machine holds one). */
 struct kmm_slab_state {
-	/*
-	 * kmalloc's fast path: the normal cache of a small size, one load from
-	 * here (kmalloc_caches[NORMAL][size_index[(size - 1) / 8]] would be two,
-	 * each waiting for the one before). Constant after boot.
-	 */
-	struct kmm_kmem_cache *kmalloc_small[KMM_KMALLOC_SMALL_MAX / 8];
-	struct kmm_kmem_cache *kmalloc_caches[KMM_NR_KMALLOC_TYPES][KMM_KMALLOC_SHIFT_MAX + 1];
-	unsigned int shift_low, shift_high;	/* KMALLOC_SHIFT_LOW/HIGH */
-	uint8_t size_index[KMM_KMALLOC_SMALL_MAX / 8];	/* (size - 1) / 8 -> index */
 	kmm_spinlock_t lock;		/* slab_mutex: the cache list, refcounts */
 	struct kmm_kmem_cache *caches, *caches_tail;
 	struct kmm_kmem_cache *kmem_cache;	/* the cache of struct kmm_kmem_cache */
+	struct kmm_kmem_cache *kmalloc_caches[KMM_NR_KMALLOC_TYPES][KMM_KMALLOC_SHIFT_MAX + 1];
+	uint8_t size_index[24];		/* (size - 1) / 8 -> index, for sizes <= 192 */
+	unsigned int shift_low, shift_high;	/* KMALLOC_SHIFT_LOW/HIGH */
 	bool seed_table;		/* at91rm9200: 32 ... 128k, no 96/192, NULL above */
 	bool nomerge;			/* slab_nomerge */
 	bool freelist_random;		/* kmm.slab_freelist_random=1 (CONFIG_SLAB_FREELIST_RANDOM) */
@@ -164,31 +153,6 @@ static inline void kmm_set_freepointer(const struct kmm_kmem_cache *s, void *obj
 		kmm_kasan_poison(p, sizeof(void *));
 }
 
-/*
- * virt_to_head_page() of a direct-map address, compound_head() inline: a
- * tail page's lru.next holds its head's address with bit 0 set (the rule
- * kmm_compound_head() follows), a slab head's holds its even cache pointer.
- */
-static inline struct kmm_page *kmm_slab_head_page(struct kmm_machine *m, const void *obj)
-{
-	struct kmm_page *page = kmm_virt_to_page(&m->layout, obj);
-	uintptr_t head = (uintptr_t)page->lru.next;
-
-	return head & 1 ? (struct kmm_page *)(head - 1) : page;
-}
-
-/*
- * prefetch_freepointer(): the next pop reads obj's free pointer, a line that
- * may be cold (another CPU freed the object): fetched now, it is off the
- * head of that pop's chain of loads (slab-2thr-remote: about 13% faster
- * when the two CPUs are far apart, no change otherwise). obj may be NULL:
- * a prefetch never faults.
- */
-static inline void kmm_slab_prefetch_freepointer(const struct kmm_kmem_cache *s, const void *obj)
-{
-	__builtin_prefetch((const void *)((uintptr_t)obj + s->offset));
-}
-
 /* The slab of an object: the head page, or NULL when it is not a slab page. */
 static inline struct kmm_page *kmm_virt_to_slab(struct kmm_machine *m, const void *obj)
 {
@@ -196,7 +160,7 @@ static inline struct kmm_page *kmm_virt_to_slab(struct kmm_machine *m, const voi
 
 	if (!kmm_virt_addr_valid(&m->layout, obj))
 		return NULL;
-	page = kmm_slab_head_page(m, obj);
+	page = kmm_compound_head(kmm_virt_to_page(&m->layout, obj));
 	return page->flags & (1UL << KMM_PG_slab) ? page : NULL;
 }
 
@@ -229,8 +193,6 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 			void *obj, int cpu, unsigned long ip);
 void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj);
-void kmm_slab_free_other(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj, int cpu);
-int kmm_slab_alloc_bulk(struct kmm_kmem_cache *s, kmm_gfp_t gfp, size_t size, void **p);
 
 /* slab_debug.c: the debug caches' paths, under the node's list_lock */
 unsigned long kmm_slab_debug_flags(struct kmm_machine *m, const char *name, unsigned long flags);
@@ -250,6 +212,10 @@ static inline char *kmm_slab_first_object(struct kmm_kmem_cache *s, struct kmm_p
 	return (char *)kmm_slab_address(s->m, slab) + s->red_left_pad;
 }
 
+/*
+ * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab.
+ * Expected cost: the CPU entry, two loads, a store, the CPU exit.
+ */
 /* KASAN: an object given out is open over `size` bytes, a freed one poisoned whole. */
 static inline void kmm_slab_kasan_alloc(struct kmm_kmem_cache *s, void *obj, size_t size)
 {
@@ -274,29 +240,16 @@ static inline void kmm_slab_kasan_free(struct kmm_kmem_cache *s, void *obj)
 #endif
 }
 
-/*
- * The slow paths, out of line. The fast paths below leave for each one by
- * a tail call, so that what the common case never does keeps no register
- * and no stack slot of theirs busy (the CPU entry and exit may still call
- * out of line, which costs the fast paths a few callee-saved registers).
- */
 void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
-void kmm_slab_free_hooked(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-			  void *obj, unsigned long ip);
+void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj);
 
-/*
- * slab_alloc_node()'s fast path: pop the CPU's freelist of the active slab,
- * without the hooks. m is s->m, passed by callers that have it so that the
- * CPU entry does not wait for the load of s (kmalloc's table lookup).
- * Expected cost: the CPU entry, two loads (the freelist, then the free
- * pointer in the object), a store, a prefetch, the CPU exit.
- */
-static inline __attribute__((always_inline)) void *
-kmm_slab_alloc_cpu(struct kmm_machine *m, struct kmm_kmem_cache *s, kmm_gfp_t gfp,
-		   unsigned long ip)
+static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_kmem_cache *s,
+								     kmm_gfp_t gfp,
+								     unsigned long ip)
 {
+	struct kmm_machine *m = s->m;
 	struct kmm_kmem_cache_cpu *c;
-	void *obj, *next;
+	void *obj;
 	int cpu = kmm_plat_cpu_get(m);
 
 	if (unlikely(cpu < 0))
@@ -305,52 +258,35 @@ kmm_slab_alloc_cpu(struct kmm_machine *m, struct kmm_kmem_cache *s, kmm_gfp_t gf
 	obj = c->freelist;
 	if (unlikely(!obj))
 		return kmm_slab_alloc_slow(s, gfp, cpu, ip);
-	next = kmm_get_freepointer(s, obj);
-	c->freelist = next;
-	kmm_slab_prefetch_freepointer(s, next);
+	c->freelist = kmm_get_freepointer(s, obj);
 	kmm_plat_cpu_put(m);
 	kmm_slab_kasan_alloc(s, obj, s->object_size);
 	if (unlikely(gfp & KMM___GFP_ZERO))
-		return kmm_memset(obj, 0, s->object_size);
+		kmm_memset(obj, 0, s->object_size);
 	return obj;
 }
 
-static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_kmem_cache *s,
-								     kmm_gfp_t gfp,
-								     unsigned long ip)
-{
-	return kmm_slab_alloc_cpu(s->m, s, gfp, ip);
-}
-
-/* slab_alloc_node(): failslab, init_on_alloc and kmemleak, when on, take the hooked path. */
-static inline __attribute__((always_inline)) void *
-kmm_slab_alloc_m(struct kmm_machine *m, struct kmm_kmem_cache *s, kmm_gfp_t gfp,
-		 unsigned long ip)
-{
-	if (unlikely(KMM_READ_ONCE(m->slab_hooks)))
-		return kmm_slab_alloc_hooked(s, gfp, ip);
-	return kmm_slab_alloc_cpu(m, s, gfp, ip);
-}
-
+/* slab_alloc_node(): failslab and init_on_alloc, when on, take the hooked path. */
 static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
 								   kmm_gfp_t gfp,
 								   unsigned long ip)
 {
-	return kmm_slab_alloc_m(s->m, s, gfp, ip);
+	if (unlikely(KMM_READ_ONCE(s->m->slab_hooks)))
+		return kmm_slab_alloc_hooked(s, gfp, ip);
+	return __kmm_slab_alloc(s, gfp, ip);
 }
 
-/*
- * do_slab_free()'s fast path, without the hooks: an object of the CPU's
- * active slab goes on its freelist; any other to kmm_slab_free_slow().
- */
+/* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
 static inline __attribute__((always_inline)) void
-kmm_slab_free_cpu(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 		  void *obj, unsigned long ip)
 {
 	struct kmm_kmem_cache_cpu *c;
-	void *head;
 	int cpu;
 
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
+		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))
+		kmm_slab_free_hook(s, obj);
 	kmm_slab_kasan_free(s, obj);
 	cpu = kmm_plat_cpu_get(m);
 	if (unlikely(cpu < 0))
@@ -360,31 +296,16 @@ kmm_slab_free_cpu(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_pa
 		kmm_slab_free_slow(m, s, slab, obj, cpu, ip);
 		return;
 	}
-	head = c->freelist;
-	if (unlikely(obj == head)) {
+	if (unlikely(obj == c->freelist)) {
 		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free detection */
 		kmm_plat_cpu_put(m);
 		kmm_slab_naive_double_free(s, obj);
 		return;
 	}
-	kmm_set_freepointer(s, obj, head);
+	kmm_set_freepointer(s, obj, c->freelist);
 	c->freelist = obj;
 	kmm_plat_cpu_put(m);
 }
-
-/* do_slab_free(): init_on_free and kmemleak, when on, take the hooked path. */
-static inline __attribute__((always_inline)) void
-kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
-		  void *obj, unsigned long ip)
-{
-	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
-		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK))) {
-		kmm_slab_free_hooked(m, s, slab, obj, ip);
-		return;
-	}
-	kmm_slab_free_cpu(m, s, slab, obj, ip);
-}
-
 struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 					unsigned int size, unsigned int align,
 					unsigned long flags, unsigned int useroffset,
