@@ -11,6 +11,8 @@
  * [0, 100) falls below probability. Each failure uses up one of `times`
  * (-1: no limit) and, with verbose, logs the kernel's FAULT_INJECTION lines.
  */
+#include <kmm/slab.h>
+
 #include "internal.h"
 
 void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed)
@@ -118,7 +120,7 @@ bool kmm_should_failslab(struct kmm_machine *m, unsigned long cache_flags, unsig
 		return false;
 	if (a->ignore_gfp_reclaim && (gfp & KMM___GFP_DIRECT_RECLAIM))
 		return false;
-	if (a->cache_filter && !(cache_flags & 0x02000000UL /* SLAB_FAILSLAB */))
+	if (a->cache_filter && !(cache_flags & KMM_SLAB_FAILSLAB))
 		return false;
 	return should_fail(m, a, "failslab", gfp, (long)size);
 }

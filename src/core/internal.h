@@ -182,6 +182,14 @@ void kmm_show_mem(struct kmm_machine *m);
 void kmm_bad_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);
 void kmm_dump_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);
 /* WARN(): the "------------[ cut here ]------------" splat, with a message. */
+/* jiffies at HZ=250, counted from INITIAL_JIFFIES as the kernel counts them */
+#define KMM_HZ 250
+static inline unsigned long kmm_jiffies(struct kmm_machine *m)
+{
+	return (unsigned long)(kmm_plat_clock_ns(m) / (1000000000ULL / KMM_HZ)) +
+	       (unsigned long)(uint32_t)(-300 * KMM_HZ);
+}
+
 void kmm_warn_splat(struct kmm_machine *m, const char *file, int line, const char *func,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -192,10 +192,8 @@ static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine
 		struct kmm_kmem_cache *s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)];
 		void *p = kmm_slab_alloc(s, gfp, ip);
 
-#ifdef KMM_KASAN
 		if (p)
 			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
-#endif
 		return p;
 	}
 	return kmalloc_slow(m, size, gfp, ip);

@@ -41,12 +41,6 @@ static unsigned int hash_ptr(uintptr_t p)
 	return (unsigned int)((p >> 4) * 0x9e3779b97f4a7c15ULL >> (64 - HASH_BITS));
 }
 
-static unsigned long jiffies(struct kmm_machine *m)
-{
-	/* HZ=250, offset as the kernel's INITIAL_JIFFIES */
-	return (unsigned long)(kmm_plat_clock_ns(m) / 4000000ULL) + (unsigned long)(uint32_t)(-300 * 250);
-}
-
 int kmm_kmemleak_init(struct kmm_machine *m)
 {
 	struct kmm_kmemleak *kl;
@@ -84,7 +78,7 @@ void kmm_kmemleak_alloc(struct kmm_machine *m, const void *ptr, size_t size, uns
 	o->pointer = (uintptr_t)ptr;
 	o->size = size;
 	o->ip = ip;
-	o->jiffies = jiffies(m);
+	o->jiffies = kmm_jiffies(m);
 	o->pid = kmm_plat_task_pid(m);
 	o->reported = false;
 	for (size_t i = 0; i < sizeof(o->comm); i++) {
@@ -185,16 +179,8 @@ static void print_object(struct kmm_kmemleak_object *o,
 	kmm_snprintf(line, sizeof(line), "  hex dump (first %zu bytes):", len);
 	out(arg, line);
 	for (size_t off = 0; off < len; off += 16) {
-		size_t n = len - off < 16 ? len - off : 16;
-		int lx = kmm_snprintf(line, sizeof(line), "    ");
-
-		for (size_t j = 0; j < n; j++)
-			lx += kmm_snprintf(line + lx, sizeof(line) - (size_t)lx, "%s%02x", j ? " " : "", p[off + j]);
-		while (lx < 4 + 49)
-			line[lx++] = ' ';
-		for (size_t j = 0; j < n; j++)
-			line[lx++] = p[off + j] >= 0x20 && p[off + j] < 0x7f ? (char)p[off + j] : '.';
-		line[lx] = '\0';
+		kmm_hex_dump_row(line + 4, sizeof(line) - 4, p + off, len - off);
+		kmm_memcpy(line, "    ", 4);
 		out(arg, line);
 	}
 	/* one frame: the caller; the crc is the kernel's of the trace, here of the address */

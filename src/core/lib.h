@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define kmm_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define kmm_memset(d, c, n) __builtin_memset((d), (c), (n))
@@ -30,6 +31,8 @@ int kmm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int kmm_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 size_t kmm_strlen(const char *s);
+/* One row of print_hex_dump(): up to 16 bytes in hex, then as text from column 49. */
+int kmm_hex_dump_row(char *buf, size_t size, const uint8_t *p, size_t n);
 int kmm_strcmp(const char *a, const char *b);
 
 #endif /* KMM_CORE_LIB_H */

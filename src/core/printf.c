@@ -259,3 +259,23 @@ int kmm_strcmp(const char *a, const char *b)
 	}
 	return (unsigned char)*a - (unsigned char)*b;
 }
+
+/*
+ * hex_dump_to_buffer() with rowsize 16, groupsize 1 and ASCII: "6b 6b ... a5"
+ * then the bytes as text from column 49, as print_hex_dump() prints a row.
+ */
+int kmm_hex_dump_row(char *buf, size_t size, const uint8_t *p, size_t n)
+{
+	int lx = 0;
+
+	if (n > 16)
+		n = 16;
+	for (size_t j = 0; j < n; j++)
+		lx += kmm_snprintf(buf + lx, size - (size_t)lx, "%s%02x", j ? " " : "", p[j]);
+	while (lx < 49 && (size_t)lx + 1 < size)
+		buf[lx++] = ' ';
+	for (size_t j = 0; j < n && (size_t)lx + 1 < size; j++)
+		buf[lx++] = p[j] >= 0x20 && p[j] < 0x7f ? (char)p[j] : '.';
+	buf[lx] = '\0';
+	return lx;
+}

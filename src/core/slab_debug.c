@@ -32,7 +32,6 @@
 #define POISON_INUSE 0x5a
 #define POISON_FREE 0x6b
 #define POISON_END 0xa5
-#define HZ 250	/* jiffies for the tracks' age */
 
 struct track {
 	unsigned long addr;	/* the caller, or 0 */
@@ -42,11 +41,6 @@ struct track {
 };
 
 enum { TRACK_ALLOC, TRACK_FREE };
-
-static unsigned long jiffies(struct kmm_machine *m)
-{
-	return (unsigned long)(kmm_plat_clock_ns(m) / (1000000000ULL / HZ));
-}
 
 /* ---- slub_debug= ---- */
 
@@ -191,7 +185,7 @@ static void set_track(struct kmm_kmem_cache *s, void *obj, int which, unsigned l
 	t->addr = ip;
 	t->cpu = kmm_plat_cpu_id(s->m);
 	t->pid = kmm_plat_task_pid(s->m);
-	t->when = jiffies(s->m);
+	t->when = kmm_jiffies(s->m);
 }
 
 static void init_object(struct kmm_kmem_cache *s, char *p, uint8_t val)
@@ -226,20 +220,9 @@ static void print_section(struct kmm_machine *m, const char *text, const uint8_t
 			  unsigned int length)
 {
 	for (unsigned int off = 0; off < length; off += 16) {
-		char line[128];
-		unsigned int n = length - off < 16 ? length - off : 16, lx = 0;
+		char line[80];
 
-		for (unsigned int j = 0; j < n; j++)
-			lx += (unsigned int)kmm_snprintf(line + lx, sizeof(line) - lx, "%s%02x",
-							 j ? " " : "", addr[off + j]);
-		while (lx < 49)
-			line[lx++] = ' ';
-		for (unsigned int j = 0; j < n; j++) {
-			uint8_t c = addr[off + j];
-
-			line[lx++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
-		}
-		line[lx] = '\0';
+		kmm_hex_dump_row(line, sizeof(line), addr + off, length - off);
 		kmm_core_printk(m, KMM_KERN_ERR "%s%016lx: %s\n", text,
 				(unsigned long)(uintptr_t)(addr + off), line);
 	}
@@ -316,7 +299,7 @@ static void print_trailer(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8
 	unsigned int off;
 
 	if (s->flags & KMM_SLAB_STORE_USER) {
-		unsigned long now = jiffies(m);
+		unsigned long now = kmm_jiffies(m);
 
 		print_track(s, "Allocated", get_track(s, p, TRACK_ALLOC), now);
 		print_track(s, "Freed", get_track(s, p, TRACK_FREE), now);
