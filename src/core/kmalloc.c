@@ -169,7 +169,7 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 		return KMM_ZERO_SIZE_PTR;
 	if (likely(size <= (1UL << ss->shift_high))) {
 		struct kmm_kmem_cache *s = kmm_kmalloc_cache(m, size, gfp);
-		void *p = kmm_slab_alloc(s, gfp, ip);
+		void *p = kmm_slab_alloc_m(m, s, gfp, ip);
 
 		if (p)
 			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
@@ -190,7 +190,7 @@ static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine
 	if (likely(ss && size - 1 < (1UL << ss->shift_high) &&
 		   !(gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE)))) {
 		struct kmm_kmem_cache *s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)];
-		void *p = kmm_slab_alloc(s, gfp, ip);
+		void *p = kmm_slab_alloc_m(m, s, gfp, ip);
 
 		if (p)
 			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */

@@ -537,7 +537,7 @@ void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned lo
 
 	if ((hooks & KMM_SLAB_HOOK_INIT_ON_ALLOC) && want_init(s))
 		gfp |= KMM___GFP_ZERO;
-	obj = __kmm_slab_alloc(s, gfp, ip);
+	obj = __kmm_slab_alloc(m, s, gfp, ip);
 	if ((hooks & KMM_SLAB_HOOK_KMEMLEAK) && obj && !(s->flags & KMM_SLAB_NOLEAKTRACE))
 		kmm_kmemleak_alloc(m, obj, s->object_size, ip);
 	return obj;

@@ -243,11 +243,11 @@ static inline void kmm_slab_kasan_free(struct kmm_kmem_cache *s, void *obj)
 void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
 void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj);
 
-static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_kmem_cache *s,
+static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_machine *m,
+								     struct kmm_kmem_cache *s,
 								     kmm_gfp_t gfp,
 								     unsigned long ip)
 {
-	struct kmm_machine *m = s->m;
 	struct kmm_kmem_cache_cpu *c;
 	void *obj;
 	int cpu = kmm_plat_cpu_get(m);
@@ -266,14 +266,26 @@ static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_k
 	return obj;
 }
 
-/* slab_alloc_node(): failslab and init_on_alloc, when on, take the hooked path. */
+/*
+ * slab_alloc_node(): failslab, init_on_alloc and kmemleak, when on, take the
+ * hooked path. The machine is passed by callers that have it (kmalloc), so
+ * the hook test and the CPU entry need not wait for the load of s->m.
+ */
+static inline __attribute__((always_inline)) void *kmm_slab_alloc_m(struct kmm_machine *m,
+								     struct kmm_kmem_cache *s,
+								     kmm_gfp_t gfp,
+								     unsigned long ip)
+{
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks)))
+		return kmm_slab_alloc_hooked(s, gfp, ip);
+	return __kmm_slab_alloc(m, s, gfp, ip);
+}
+
 static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
 								   kmm_gfp_t gfp,
 								   unsigned long ip)
 {
-	if (unlikely(KMM_READ_ONCE(s->m->slab_hooks)))
-		return kmm_slab_alloc_hooked(s, gfp, ip);
-	return __kmm_slab_alloc(s, gfp, ip);
+	return kmm_slab_alloc_m(s->m, s, gfp, ip);
 }
 
 /* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
