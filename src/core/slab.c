@@ -27,9 +27,11 @@
  *    its slab's remote stack with one compare-and-swap, from any CPU: lock
  *    free, as SLUB's cmpxchg on slab->freelist. The owner takes the whole
  *    stack with one exchange when its lists run dry. A slab that left its
- *    CPU with no free object is FULL and on no list; the first remote free
- *    moves it FULL -> PARTIAL (one compare-and-swap decides between the
- *    freer and an owner taking it back) and puts it on the node partial list.
+ *    CPU with no free object is FULL and on no list, with FULL_TAG in its
+ *    remote-stack word; the first remote free replaces the tag by its
+ *    object (that one compare-and-swap decides between the freer and an
+ *    owner taking the slab back) and puts the slab, now PARTIAL, on the
+ *    node partial list. No freer touches a slab after its push otherwise.
  *
  * 4. Slow paths. An empty CPU freelist is refilled from the active slab's
  *    own freelist or remote stack, then from the CPU's partial slabs, then
@@ -72,11 +74,15 @@ static inline void set_slab_state(struct kmm_page *slab, unsigned long st)
 	__atomic_store_n(&slab->private, st, __ATOMIC_SEQ_CST);
 }
 
-static inline bool cas_slab_state(struct kmm_page *slab, unsigned long old, unsigned long new)
-{
-	return __atomic_compare_exchange_n(&slab->private, &old, new, false, __ATOMIC_SEQ_CST,
-					   __ATOMIC_SEQ_CST);
-}
+/*
+ * The remote stack's word also marks a FULL slab: FULL_TAG (objects are
+ * word aligned, so bit 0 is free) where a stack would be. Only a slab on no
+ * list carries it, and the freer whose push replaces it is the one that
+ * lists the slab again: the push and the FULL test are one compare-and-swap,
+ * so no freer looks at a slab after its object went on the stack (the owner
+ * may by then have emptied and given back the slab).
+ */
+#define FULL_TAG ((void *)1)
 
 static inline void *take_remote(struct kmm_page *slab)
 {
@@ -358,12 +364,15 @@ again:
 	nfree = list_length(s, free);
 	kmm_slab_set_counts(slab, kmm_slab_objects(slab) - nfree, kmm_slab_objects(slab));
 	if (!nfree) {
-		/* FULL: the first remote free lists it again, unless we take it back here */
+		void *empty = NULL;
+
+		/* FULL, unless a remote free came first: then take its objects back */
 		set_slab_state(slab, KMM_SLAB_ST_FULL);
-		if (__atomic_load_n(&slab->virtual, __ATOMIC_SEQ_CST) &&
-		    cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_FROZEN(cpu)))
-			goto again;
-		return;
+		if (__atomic_compare_exchange_n(&slab->virtual, &empty, FULL_TAG, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			return;
+		set_slab_state(slab, KMM_SLAB_FROZEN(cpu));
+		goto again;
 	}
 	if (nfree == kmm_slab_objects(slab) &&
 	    (shrink || KMM_READ_ONCE(s->nr_partial) >= s->min_partial)) {
@@ -493,13 +502,14 @@ static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *o
 	void *old = __atomic_load_n(&slab->virtual, __ATOMIC_RELAXED);
 
 	do {
-		kmm_set_freepointer(s, obj, old);
+		kmm_set_freepointer(s, obj, old == FULL_TAG ? NULL : old);
 	} while (!__atomic_compare_exchange_n(&slab->virtual, &old, obj, true, __ATOMIC_SEQ_CST,
 					      __ATOMIC_RELAXED));
-	/* the first free to a FULL slab puts it back on the node partial list */
-	if (slab_state(slab) == KMM_SLAB_ST_FULL &&
-	    cas_slab_state(slab, KMM_SLAB_ST_FULL, KMM_SLAB_ST_PARTIAL))
+	/* the first free to a FULL slab (on no list, owned by nobody) lists it again */
+	if (old == FULL_TAG) {
+		set_slab_state(slab, KMM_SLAB_ST_PARTIAL);
 		add_partial(s, slab);
+	}
 }
 
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
@@ -1060,7 +1070,7 @@ static int check_all_slabs(struct kmm_machine *m)
 			s->walk_partial++;
 		} else if (st == KMM_SLAB_ST_FULL) {
 			if (slab->index || kmm_slab_inuse(slab) != kmm_slab_objects(slab) ||
-			    (!(s->flags & KMM_SLAB_DEBUG_FLAGS) && slab->virtual))
+			    (!(s->flags & KMM_SLAB_DEBUG_FLAGS) && slab->virtual != FULL_TAG))
 				ABAD("%s: FULL slab at pfn %#lx has free objects (inuse %u of %u)\n",
 				     s->name, pfn, kmm_slab_inuse(slab), kmm_slab_objects(slab));
 		} else if ((st & 0xff) != KMM_SLAB_ST_FROZEN || (st >> 8) >= m->desc.nr_cpus) {
