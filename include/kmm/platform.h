@@ -16,6 +16,9 @@
 
 #include <kmm/types.h>
 
+/* A word tasks wait on (kmm_plat_wait): 32 bits, as a futex. */
+typedef _Atomic uint32_t kmm_atomic_u32;
+
 
 /* Monotonic nanoseconds since the machine booted (printk timestamps). */
 uint64_t kmm_plat_clock_ns(struct kmm_machine *m);
@@ -50,6 +53,18 @@ int kmm_plat_cpu_id(struct kmm_machine *m);
 /* True when the calling task may not sleep (preempt_count raised). */
 bool kmm_plat_in_atomic(struct kmm_machine *m);
 
+/* preempt_disable()/preempt_enable() of the calling task (kmap_atomic). */
+void kmm_plat_preempt_disable(struct kmm_machine *m);
+void kmm_plat_preempt_enable(struct kmm_machine *m);
+
+/*
+ * pagefault_disable()/pagefault_enable(): per task, nesting. While disabled,
+ * user copies fail instead of faulting pages in (kmap_atomic).
+ */
+void kmm_plat_pagefault_disable(struct kmm_machine *m);
+void kmm_plat_pagefault_enable(struct kmm_machine *m);
+bool kmm_plat_pagefault_disabled(struct kmm_machine *m);
+
 /*
  * Runs fn once for every CPU, holding that CPU while it runs (as work queued
  * on each CPU in Linux): drain_all_pages(). May sleep; a CPU the caller
@@ -78,5 +93,55 @@ int kmm_plat_task_pid(struct kmm_machine *m);
  * Called without core spinlocks held; may sleep.
  */
 int kmm_plat_discard(struct kmm_machine *m, kmm_phys_addr_t phys, uint64_t len);
+
+/* ---- kernel page tables: vmalloc, PKMAP and kmap_local mappings ---- */
+
+/*
+ * Maps the frames [phys, phys + len) at the kernel virtual address va (page
+ * aligned, inside the machine's vmalloc, PKMAP or fixmap window), replacing
+ * what was mapped there: the two views then show the same bytes. 0, or
+ * -errno when the host refuses (-ENOMEM: out of mappings).
+ */
+int kmm_plat_map(struct kmm_machine *m, uintptr_t va, kmm_phys_addr_t phys, size_t len);
+
+/* Unmaps [va, va + len): an access there faults again. */
+void kmm_plat_unmap(struct kmm_machine *m, uintptr_t va, size_t len);
+
+/*
+ * Reports what [start, end) of the window maps, in address order: fn gets
+ * each mapped run with the physical address it shows. For integrity walkers;
+ * slow. 0, or -errno when the platform cannot tell.
+ */
+int kmm_plat_walk_mappings(struct kmm_machine *m, uintptr_t start, uintptr_t end,
+			   void (*fn)(void *arg, uintptr_t va, size_t len, kmm_phys_addr_t phys),
+			   void *arg);
+
+/* ---- waiting (wait queues) ---- */
+
+/*
+ * Sleeps while *word == val, as a futex wait: may return early, so the
+ * caller loops on its condition. The CPU the task holds is free for others
+ * meanwhile. The caller holds no core spinlock.
+ */
+void kmm_plat_wait(struct kmm_machine *m, kmm_atomic_u32 *word, uint32_t val);
+/* Wakes every task waiting on word (after the caller changed it). */
+void kmm_plat_wake(struct kmm_machine *m, kmm_atomic_u32 *word);
+
+/* ---- deferred work (a workqueue) ---- */
+
+struct kmm_work {
+	void (*fn)(struct kmm_machine *m, struct kmm_work *w);
+	struct kmm_work *next;		/* the platform's */
+	int queued;			/* the platform's */
+};
+
+/*
+ * Queues w to run once, later, in task context on the machine's worker
+ * (schedule_work); a work already queued is not queued twice. Callable in
+ * atomic context; the platform may start its worker on first use.
+ */
+void kmm_plat_queue_work(struct kmm_machine *m, struct kmm_work *w);
+/* Waits until every work queued so far has run (flush_workqueue). May sleep. */
+void kmm_plat_flush_work(struct kmm_machine *m);
 
 #endif /* KMM_PLATFORM_H */

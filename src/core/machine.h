@@ -109,6 +109,8 @@ struct kmm_pglist_data {
 struct kmm_plat;
 struct kmm_slab_state;
 struct kmm_kmemleak;
+struct kmm_vmalloc;
+struct kmm_highmem;
 
 struct kmm_machine {
 	struct kmm_layout layout;	/* first: conversions read it */
@@ -164,6 +166,8 @@ struct kmm_machine {
 
 	struct kmm_slab_state *slab;		/* the slab allocator (slab.c), or NULL */
 	struct kmm_kmemleak *kmemleak;		/* kmemleak=on (kmemleak.c), or NULL */
+	struct kmm_vmalloc *vmalloc;		/* the vmalloc area (vmalloc.c), or NULL */
+	struct kmm_highmem *highmem;		/* PKMAP and kmap_local slots (highmem.c), or NULL */
 
 	struct kmm_plat *plat;			/* the platform's own state */
 };

@@ -21,6 +21,7 @@ struct kmm_task {
 	int home;			/* preferred CPU */
 	int hold;			/* nesting of kmm_cpu_enter/preempt_disable */
 	int preempt_count;
+	int pagefault_disabled;		/* pagefault_disable() nesting */
 	int sticky_cpu;			/* the CPU this task keeps between calls, or -1 */
 	_Atomic(struct kmm_task *) *sticky_owner;	/* its owner word, or NULL */
 	atomic_int in_kernel;		/* inside the kernel on its CPU now */

@@ -53,6 +53,14 @@ struct kmm_plat {
 	pthread_mutex_t reporter_lock;
 	pthread_cond_t reporter_wake;
 	bool reporter_stop;
+
+	/* the workqueue (work.c) */
+	pthread_t worker;
+	bool worker_running, worker_stop;
+	pthread_mutex_t work_lock;
+	pthread_cond_t work_wake, work_idle;
+	struct kmm_work *work_head, *work_tail;
+	int work_running;
 };
 
 
@@ -90,6 +98,10 @@ const struct kmm_profile *kmm_profile_find(const char *name);
 /* Reserves the window, creates the memfd and maps lowmem (machine.c). */
 int kmm_host_map_memory(struct kmm_machine *m);
 void kmm_host_unmap_memory(struct kmm_machine *m);
+
+/* work.c: the machine's workqueue */
+void kmm_host_work_init(struct kmm_machine *m);
+void kmm_host_work_stop(struct kmm_machine *m);
 
 /* task.c */
 void kmm_cpus_init(struct kmm_machine *m);

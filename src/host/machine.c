@@ -229,6 +229,7 @@ static void reporter_stop(struct kmm_machine *m)
 static void machine_free(struct kmm_machine *m)
 {
 	reporter_stop(m);
+	kmm_host_work_stop(m);
 	kmm_host_unmap_memory(m);
 	kmm_cpus_destroy(m);
 	free(m->plat->log_buf);
@@ -260,6 +261,7 @@ struct kmm_machine *kmm_boot(const char *cmdline)
 		return NULL;
 	}
 	kmm_cpus_init(m);
+	kmm_host_work_init(m);
 	m->plat->log_buf = malloc(KMM_LOG_BUF_LEN_DEFAULT);
 	if (!m->plat->log_buf) {
 		kmm_set_error(-ENOMEM, "kmm_boot: out of host memory");
@@ -291,6 +293,8 @@ void kmm_shutdown(struct kmm_machine *m)
 
 	if (!m)
 		return;
+	/* deferred frees (vfree_atomic) land before the leak report */
+	kmm_plat_flush_work(m);
 	if (m->kmemleak)
 		kmm_kmemleak_shutdown(m);
 	if (kmm_curp->m == m)

@@ -40,6 +40,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,7 @@ int kmm_thread_attach(struct kmm_machine *m)
 	t->home = home;
 	t->hold = 0;
 	t->preempt_count = 0;
+	t->pagefault_disabled = 0;
 	t->sticky_cpu = -1;
 	t->sticky_owner = NULL;
 	atomic_store(&t->in_kernel, 0);
@@ -510,6 +512,39 @@ bool kmm_plat_in_atomic(struct kmm_machine *m)
 	return kmm_curp->m == m && kmm_curp->preempt_count > 0;
 }
 
+void kmm_plat_preempt_disable(struct kmm_machine *m)
+{
+	if (task_of(m))
+		kmm_preempt_disable();
+}
+
+void kmm_plat_preempt_enable(struct kmm_machine *m)
+{
+	if (kmm_curp->m == m)
+		kmm_preempt_enable();
+}
+
+void kmm_plat_pagefault_disable(struct kmm_machine *m)
+{
+	struct kmm_task *t = task_of(m);
+
+	if (t)
+		t->pagefault_disabled++;
+}
+
+void kmm_plat_pagefault_enable(struct kmm_machine *m)
+{
+	struct kmm_task *t = kmm_curp;
+
+	if (t->m == m && t->pagefault_disabled > 0)
+		t->pagefault_disabled--;
+}
+
+bool kmm_plat_pagefault_disabled(struct kmm_machine *m)
+{
+	return kmm_curp->m == m && kmm_curp->pagefault_disabled > 0;
+}
+
 void kmm_plat_on_each_cpu(struct kmm_machine *m,
 			  void (*fn)(struct kmm_machine *m, int cpu, void *arg), void *arg)
 {
@@ -552,6 +587,30 @@ void kmm_plat_sleep(struct kmm_machine *m, uint64_t ns)
 
 	if (t)
 		sleep_ns(t, ns);
+}
+
+void kmm_plat_wait(struct kmm_machine *m, kmm_atomic_u32 *word, uint32_t val)
+{
+	struct kmm_task *t = task_of(m);
+	int hold = t ? t->hold : 0;
+
+	if (atomic_load_explicit(word, memory_order_acquire) != val)
+		return;
+	if (hold) {
+		cpu_release(t);
+		t->hold = 0;
+	}
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+	if (hold) {
+		cpu_acquire(t);
+		t->hold = hold;
+	}
+}
+
+void kmm_plat_wake(struct kmm_machine *m, kmm_atomic_u32 *word)
+{
+	(void)m;
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 }
 
 const char *kmm_plat_task_comm(struct kmm_machine *m)
