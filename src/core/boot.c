@@ -14,6 +14,7 @@
  */
 #include "internal.h"
 #include "slab.h"
+#include "vmalloc.h"
 
 const char *const kmm_zone_names[KMM_MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "HighMem", "Movable",
@@ -282,6 +283,8 @@ int kmm_core_boot(struct kmm_machine *m)
 							       : m->pageblock_order;
 	m->page_reporting_enabled = true;
 	ret = kmm_slab_init(m);
+	if (!ret)
+		ret = kmm_vmalloc_init(m);
 	/* fail_page_alloc= applies from the end of boot: boot's own allocations must succeed */
 	m->fail_page_alloc = d->fail_page_alloc;
 	m->failslab = d->failslab;

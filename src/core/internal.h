@@ -178,6 +178,9 @@ int kmm_mm_init(struct kmm_machine *m);
 
 void kmm_warn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* warn_alloc() called from elsewhere than the page allocator: frames name the call chain. */
+void kmm_vwarn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *const *frames,
+		     const char *fmt, va_list ap);
 void kmm_show_mem(struct kmm_machine *m);
 void kmm_bad_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);
 void kmm_dump_page(struct kmm_machine *m, struct kmm_page *page, const char *reason);

@@ -151,16 +151,13 @@ void kmm_show_mem(struct kmm_machine *m)
 	show_mem(m, KMM_MAX_NR_ZONES - 1);
 }
 
-void kmm_warn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
+void kmm_vwarn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *const *frames,
+		     const char *fmt, va_list ap)
 {
-	static const char *const frames[] = { "dump_stack_lvl", "warn_alloc",
-					      "__alloc_pages_slowpath", "__alloc_pages_noprof",
-					      NULL };
 	char msg[256], flags[256];
 	uint64_t now = kmm_plat_clock_ns(m);
 	int zone = kmm_gfp_zone(m, gfp);
 	bool suppressed;
-	va_list ap;
 
 	if (gfp & KMM___GFP_NOWARN)
 		return;
@@ -174,14 +171,24 @@ void kmm_warn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
 	kmm_spin_unlock(&m->fault_lock);
 	if (suppressed)
 		return;
-	va_start(ap, fmt);
 	kmm_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	kmm_gfp_format(gfp, flags, sizeof(flags));
 	kmm_core_printk(m, KMM_KERN_WARNING "%s: %s, mode:%#x(%s), nodemask=(null)\n",
 			kmm_plat_task_comm(m), msg, gfp, flags);
 	dump_stack(m, frames);
 	show_mem(m, zone < 0 ? KMM_MAX_NR_ZONES - 1 : zone);
+}
+
+void kmm_warn_alloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
+{
+	static const char *const frames[] = { "dump_stack_lvl", "warn_alloc",
+					      "__alloc_pages_slowpath", "__alloc_pages_noprof",
+					      NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	kmm_vwarn_alloc(m, gfp, frames, fmt, ap);
+	va_end(ap);
 }
 
 void kmm_dump_page(struct kmm_machine *m, struct kmm_page *page, const char *reason)
