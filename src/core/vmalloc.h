@@ -23,7 +23,10 @@ struct kmm_vmap_area {
 	int height;
 	struct kmm_vm_struct *vm;	/* busy: its vm_struct */
 	struct kmm_vmap_area *next;	/* on a list being purged */
+	unsigned long flags;		/* the tree it is in: KMM_VA_* */
 };
+
+enum { KMM_VA_FREE = 1, KMM_VA_BUSY, KMM_VA_LAZY };
 
 struct kmm_vm_struct {
 	uintptr_t addr;

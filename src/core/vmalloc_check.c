@@ -94,6 +94,7 @@ struct check_ctx {
 	unsigned long alloc_pages;	/* nr_pages of VM_ALLOC areas */
 	unsigned long nodes;
 	const char *tree;
+	unsigned long tree_flag;	/* KMM_VA_* of the tree walked */
 	unsigned long mapped_pages;	/* host-mapped pages found inside busy areas */
 	unsigned long expected_pages;	/* pages the busy areas map */
 };
@@ -141,6 +142,9 @@ static int check_range(void *arg, struct kmm_vmap_area *va)
 	const struct kmm_layout *l = &c->m->layout;
 
 	c->nodes++;
+	if (va->flags != c->tree_flag)
+		VBAD(c, "%s tree: range %#lx-%#lx is marked as of another tree (%lu)\n", c->tree,
+		     (unsigned long)va->va_start, (unsigned long)va->va_end, va->flags);
 	if (va->va_start >= va->va_end || va->va_start < l->vmalloc_start ||
 	    va->va_end > l->vmalloc_end || (va->va_start | va->va_end) & ~KMM_PAGE_MASK)
 		VBAD(c, "%s tree: range %#lx-%#lx is not a page-aligned range of the region\n",
@@ -248,10 +252,12 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	kmm_spin_lock(&vm->purge_lock);
 	kmm_spin_lock(&vm->lock);
 	c.tree = "free";
+	c.tree_flag = KMM_VA_FREE;
 	check_shape(&c, vm->free_root, true);
 	kmm_vmap_tree_walk(vm->free_root, check_range, &c);
 	covered += c.bytes;
 	c.tree = "busy";
+	c.tree_flag = KMM_VA_BUSY;
 	c.last_end = 0;
 	c.bytes = c.nodes = 0;
 	check_shape(&c, vm->busy_root, false);
@@ -259,6 +265,7 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	covered += c.bytes;
 	busy = c.nodes;
 	c.tree = "purge";
+	c.tree_flag = KMM_VA_LAZY;
 	c.last_end = 0;
 	c.bytes = c.nodes = 0;
 	check_shape(&c, vm->purge_root, false);

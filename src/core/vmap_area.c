@@ -267,6 +267,7 @@ static void merge_into_free(struct kmm_vmalloc *vm, struct kmm_vmap_area *va,
 		*dead = s;
 	}
 	va->vm = NULL;
+	va->flags = KMM_VA_FREE;
 	vm->free_root = tree_insert(vm->free_root, va);
 }
 
@@ -302,6 +303,7 @@ int kmm_vmap_init(struct kmm_machine *m)
 		return -12;
 	all->va_start = m->layout.vmalloc_start;
 	all->va_end = m->layout.vmalloc_end;
+	all->flags = KMM_VA_FREE;
 	vm->free_root = tree_insert(NULL, all);
 	return 0;
 }
@@ -357,6 +359,7 @@ retry:
 	if (a + size < f->va_end) {
 		spare->va_start = a + size;
 		spare->va_end = f->va_end;
+		spare->flags = KMM_VA_FREE;
 		vm->free_root = tree_insert(vm->free_root, spare);
 		spare = NULL;
 	}
@@ -371,6 +374,7 @@ retry:
 	va->va_end = a + size;
 	va->vm = area;
 	va->next = NULL;
+	va->flags = KMM_VA_BUSY;
 	if (area) {
 		area->addr = a;
 		area->size = size;
@@ -427,6 +431,7 @@ void kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va)
 
 	kmm_spin_lock(&vm->lock);
 	va->vm = NULL;
+	va->flags = KMM_VA_LAZY;
 	vm->purge_root = tree_insert(vm->purge_root, va);
 	vm->lazy_nr += kmm_va_size(va) >> KMM_PAGE_SHIFT;
 	purge = vm->lazy_nr > vm->lazy_max;
