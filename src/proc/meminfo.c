@@ -51,6 +51,7 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s)
 {
 	unsigned long totalram, freeram, totalhigh, freehigh, vmalloc_total;
 	unsigned long sreclaimable, sunreclaim;
+	struct kmm_vmalloc_stats vst;
 
 	if (!kmm_proc_have_page_alloc(m))
 		return;
@@ -103,7 +104,9 @@ void kmm_proc_meminfo_show(struct kmm_machine *m, struct kmm_seq *s)
 	show_val_kb(s, "Committed_AS:   ", 0);
 	vmalloc_total = (unsigned long)(m->layout.vmalloc_end - m->layout.vmalloc_start);
 	kmm_seq_printf(s, "VmallocTotal:   %8lu kB\n", vmalloc_total >> 10);
-	show_val_kb(s, "VmallocUsed:    ", 0);
+	kmm_vmalloc_stats(m, &vst);
+	/* VmallocUsed: pages backing vmalloc areas; VmallocChunk: 0 since Linux 5.3 */
+	show_val_kb(s, "VmallocUsed:    ", vst.nr_vmalloc_pages);
 	show_val_kb(s, "VmallocChunk:   ", 0);
 	show_val_kb(s, "Percpu:         ", 0);
 }

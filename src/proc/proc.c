@@ -23,6 +23,7 @@ static const struct kmm_proc_file files[] = {
 	{ "/proc/vmstat", kmm_proc_vmstat_show, NULL },
 	{ "/proc/meminfo", kmm_proc_meminfo_show, NULL },
 	{ "/proc/slabinfo", kmm_proc_slabinfo_show, NULL },
+	{ "/proc/vmallocinfo", kmm_proc_vmallocinfo_show, NULL },
 	{ "/proc/sys/kernel/printk", kmm_proc_printk_show, kmm_proc_printk_write },
 #define RW(path, name) { path, kmm_proc_##name##_show, kmm_proc_##name##_write }
 	RW("/proc/sys/vm/min_free_kbytes", min_free_kbytes),

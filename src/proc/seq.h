@@ -54,6 +54,9 @@ void kmm_proc_slab_sysfs_list(struct kmm_machine *m, struct kmm_seq *s);
 void kmm_proc_slab_pages(struct kmm_machine *m, unsigned long *reclaimable,
 			 unsigned long *unreclaimable);
 
+/* vmallocinfo.c */
+void kmm_proc_vmallocinfo_show(struct kmm_machine *m, struct kmm_seq *s);
+
 /* sysctl_vm.c */
 #define KMM_PROC_RW(name)                                                               \
 	void kmm_proc_##name##_show(struct kmm_machine *m, struct kmm_seq *s);          \

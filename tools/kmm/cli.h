@@ -26,6 +26,14 @@ int cli_run_text(struct kmm_machine *m, const char *text, const char *origin);
 /* Runs commands from a stream, with a prompt when interactive. */
 int cli_run_stream(struct kmm_machine *m, FILE *f, const char *origin, int interactive);
 
+/* Arguments (args.c); each reports a bad one on stderr, naming cmd. */
+/* memparse(): a number (0x for hex) with an optional K, M, G, T, P or E suffix; 0 or -1. */
+int cli_parse_size(const char *cmd, const char *s, size_t *size);
+/* GFP flags from argv[first..] (GFP_KERNEL when absent); 0 or -1. */
+int cli_parse_gfp(const char *cmd, int argc, char **argv, int first, kmm_gfp_t *gfp);
+/* 1 if name fits a buffer of max bytes, else 0. */
+int cli_name_ok(const char *cmd, const char *name, size_t max);
+
 /* Page allocator commands (pages.c). */
 int cli_alloc_pages(struct kmm_machine *m, int argc, char **argv);
 int cli_get_free_pages(struct kmm_machine *m, int argc, char **argv);
@@ -44,6 +52,13 @@ int cli_kmem_cache_free(struct kmm_machine *m, int argc, char **argv);
 int cli_kmem_cache_destroy(struct kmm_machine *m, int argc, char **argv);
 int cli_kmem_cache_shrink(struct kmm_machine *m, int argc, char **argv);
 int cli_slabtop(struct kmm_machine *m, int argc, char **argv);
+
+/* vmalloc commands (vmalloc.c). */
+int cli_vmalloc(struct kmm_machine *m, int argc, char **argv);
+int cli_vzalloc(struct kmm_machine *m, int argc, char **argv);
+int cli_vfree(struct kmm_machine *m, int argc, char **argv);
+int cli_kvmalloc(struct kmm_machine *m, int argc, char **argv);
+int cli_kvfree(struct kmm_machine *m, int argc, char **argv);
 
 /* Subcommands (a first word that is not a script): kmm profiles ... */
 int cli_profiles(int argc, char **argv);

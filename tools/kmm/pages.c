@@ -64,26 +64,6 @@ static int parse_order(const char *cmd, const char *s, unsigned int *order)
 	return 0;
 }
 
-static int parse_gfp(const char *cmd, int argc, char **argv, int first, kmm_gfp_t *gfp)
-{
-	char buf[512] = "";
-	const char *bad = NULL;
-
-	if (argc <= first) {
-		*gfp = KMM_GFP_KERNEL;
-		return 0;
-	}
-	/* "GFP_KERNEL | __GFP_ZERO" may arrive as several words */
-	for (int i = first; i < argc; i++)
-		strncat(buf, argv[i], sizeof(buf) - strlen(buf) - 1);
-	if (kmm_gfp_parse(buf, gfp, &bad)) {
-		fprintf(stderr, "%s: invalid GFP flags at '%s' (write them as the kernel prints them: GFP_KERNEL|__GFP_ZERO)\n",
-			cmd, bad ? bad : buf);
-		return -1;
-	}
-	return 0;
-}
-
 static void describe(struct kmm_machine *m, const char *name, struct kmm_page *page,
 		     unsigned int order, unsigned long addr)
 {
@@ -110,7 +90,7 @@ static int alloc_common(struct kmm_machine *m, int argc, char **argv, int get_fr
 		fprintf(stderr, "%s: usage: %s NAME ORDER [GFP]\n", cmd, cmd);
 		return 1;
 	}
-	if (parse_order(cmd, argv[2], &order) || parse_gfp(cmd, argc, argv, 3, &gfp))
+	if (parse_order(cmd, argv[2], &order) || cli_parse_gfp(cmd, argc, argv, 3, &gfp))
 		return 1;
 	n = lookup(argv[1]);
 	if (n && !n->freed) {
@@ -187,7 +167,7 @@ int cli_quiesce(struct kmm_machine *m, int argc, char **argv)
 
 int cli_check(struct kmm_machine *m, int argc, char **argv)
 {
-	int mb, pa, sl;
+	int mb, pa, sl, vm;
 
 	(void)argv;
 	if (argc != 1) {
@@ -197,7 +177,10 @@ int cli_check(struct kmm_machine *m, int argc, char **argv)
 	mb = kmm_memblock_check(m);
 	pa = kmm_page_alloc_check(m);
 	sl = kmm_slab_check(m);
-	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n",
-	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s");
-	return mb || pa || sl;
+	vm = (int)kmm_vmalloc_check(m);
+	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n"
+	       "vmalloc: %d violation%s\n",
+	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s", vm,
+	       vm == 1 ? "" : "s");
+	return mb || pa || sl || vm;
 }

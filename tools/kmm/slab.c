@@ -109,70 +109,7 @@ static struct kmm_kmem_cache *find_cache(struct kmm_machine *m, const char *name
 	return NULL;
 }
 
-static int name_ok(const char *cmd, const char *name, size_t max)
-{
-	if (strlen(name) >= max) {
-		fprintf(stderr, "%s: %s: name too long (at most %zu characters)\n", cmd, name, max - 1);
-		return 0;
-	}
-	return 1;
-}
-
 /* ---- parsing ---- */
-
-/* memparse(): a number (0x for hex) with an optional K, M, G, T, P or E suffix. */
-static int parse_size(const char *cmd, const char *s, size_t *size)
-{
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
-
-	errno = 0;
-	if (!isdigit((unsigned char)s[0]))
-		goto bad;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		goto bad;
-	switch (*end) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end || (shift && v > (~0ULL >> shift)) || (v << shift) > (size_t)-1)
-		goto bad;
-	*size = (size_t)(v << shift);
-	return 0;
-bad:
-	fprintf(stderr, "%s: %s: invalid size\n", cmd, s);
-	return -1;
-}
-
-static int parse_gfp(const char *cmd, int argc, char **argv, int first, kmm_gfp_t *gfp)
-{
-	char buf[512] = "";
-	const char *bad = NULL;
-
-	if (argc <= first) {
-		*gfp = KMM_GFP_KERNEL;
-		return 0;
-	}
-	/* "GFP_KERNEL | __GFP_ZERO" may arrive as several words */
-	for (int i = first; i < argc; i++)
-		strncat(buf, argv[i], sizeof(buf) - strlen(buf) - 1);
-	if (kmm_gfp_parse(buf, gfp, &bad)) {
-		fprintf(stderr, "%s: invalid GFP flags at '%s' (write them as the kernel prints them: GFP_KERNEL|__GFP_ZERO)\n",
-			cmd, bad ? bad : buf);
-		return -1;
-	}
-	return 0;
-}
 
 static const struct {
 	const char *name;
@@ -296,8 +233,8 @@ static inline __attribute__((always_inline)) int kmalloc_common(struct kmm_machi
 		fprintf(stderr, "%s: usage: %s NAME SIZE [GFP]\n", cmd, cmd);
 		return 1;
 	}
-	if (!name_ok(cmd, argv[1], sizeof(o->name)) || parse_size(cmd, argv[2], &size) ||
-	    parse_gfp(cmd, argc, argv, 3, &gfp))
+	if (!cli_name_ok(cmd, argv[1], sizeof(o->name)) || cli_parse_size(cmd, argv[2], &size) ||
+	    cli_parse_gfp(cmd, argc, argv, 3, &gfp))
 		return 1;
 	o = object_lookup(argv[1]);
 	if (o && !o->freed) {
@@ -343,8 +280,8 @@ int cli_krealloc(struct kmm_machine *m, int argc, char **argv)
 		fprintf(stderr, "krealloc: usage: krealloc NAME SIZE [GFP]\n");
 		return 1;
 	}
-	if (!name_ok(argv[0], argv[1], sizeof(o->name)) || parse_size(argv[0], argv[2], &size) ||
-	    parse_gfp(argv[0], argc, argv, 3, &gfp))
+	if (!cli_name_ok(argv[0], argv[1], sizeof(o->name)) || cli_parse_size(argv[0], argv[2], &size) ||
+	    cli_parse_gfp(argv[0], argc, argv, 3, &gfp))
 		return 1;
 	o = object_lookup(argv[1]);
 	if (o && o->freed) {
@@ -419,7 +356,7 @@ int cli_kmem_cache_create(struct kmm_machine *m, int argc, char **argv)
 		fprintf(stderr, "%s: usage: %s CACHE SIZE [ALIGN] [FLAGS]\n", cmd, cmd);
 		return 1;
 	}
-	if (!name_ok(cmd, argv[1], sizeof(c->name)) || parse_size(cmd, argv[2], &size))
+	if (!cli_name_ok(cmd, argv[1], sizeof(c->name)) || cli_parse_size(cmd, argv[2], &size))
 		return 1;
 	if (size > 0xffffffffUL) {
 		fprintf(stderr, "%s: %s: size too large\n", cmd, argv[2]);
@@ -427,7 +364,7 @@ int cli_kmem_cache_create(struct kmm_machine *m, int argc, char **argv)
 	}
 	/* ALIGN is a number; a first optional word that is not one starts FLAGS */
 	if (argc > next && isdigit((unsigned char)argv[next][0])) {
-		if (parse_size(cmd, argv[next], &align))
+		if (cli_parse_size(cmd, argv[next], &align))
 			return 1;
 		if (align > 0xffffffffUL) {
 			fprintf(stderr, "%s: %s: invalid alignment\n", cmd, argv[next]);
@@ -552,7 +489,7 @@ int cli_kmem_cache_alloc(struct kmm_machine *m, int argc, char **argv)
 		fprintf(stderr, "kmem_cache_alloc: usage: kmem_cache_alloc NAME CACHE [GFP]\n");
 		return 1;
 	}
-	if (!name_ok(argv[0], argv[1], sizeof(o->name)) || parse_gfp(argv[0], argc, argv, 3, &gfp))
+	if (!cli_name_ok(argv[0], argv[1], sizeof(o->name)) || cli_parse_gfp(argv[0], argc, argv, 3, &gfp))
 		return 1;
 	s = find_cache(m, argv[2]);
 	if (!s) {
