@@ -64,9 +64,10 @@ unsigned int kmm_compound_order(const struct kmm_page *page);
 const char *kmm_page_zone_name(const struct kmm_page *page);
 
 /*
- * Drains the per-CPU lists of every CPU back to the buddy lists (and, as the
- * later layers arrive, their caches), so that the free counts are those of
- * a machine at rest: after everything is freed they equal the boot values.
+ * Drains the per-CPU lists of every CPU back to the buddy lists, and the
+ * later layers' caches (per-CPU and empty slabs, deferred vfrees, lazily
+ * freed vmalloc ranges), so that the free counts are those of a machine at
+ * rest: after everything is freed they equal the boot values. May sleep.
  */
 void kmm_quiesce(struct kmm_machine *m);
 

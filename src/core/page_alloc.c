@@ -26,6 +26,7 @@
  * only a blocking request sleeps (while draining other CPUs).
  */
 #include "internal.h"
+#include "vmalloc.h"
 #include "slab.h"
 
 unsigned int kmm_max_page_order(struct kmm_machine *m)
@@ -736,7 +737,11 @@ void kmm_quiesce(struct kmm_machine *m)
 {
 	if (!m->buddy_ready)
 		return;
-	/* per-CPU slabs and empty slabs first: they free pages to the lists drained next */
+	/* deferred frees (vfree_atomic) and lazily freed vmalloc ranges first: they free pages and nodes */
+	kmm_plat_flush_work(m);
+	if (m->vmalloc)
+		kmm_purge_vmap_areas(m);
+	/* per-CPU slabs and empty slabs next: they free pages to the lists drained last */
 	kmm_slab_quiesce(m);
 	kmm_drain_all_pages(m);
 	wake_all_kswapds(m, KMM_MAX_NR_ZONES - 1);
