@@ -167,8 +167,10 @@ const struct cli_command cli_commands[] = {
 	{ "kmem_cache_destroy", "kmem_cache_destroy CACHE", "kmem_cache_destroy() of a cache made by kmem_cache_create (fails when objects remain)", cli_kmem_cache_destroy },
 	{ "kmem_cache_shrink", "kmem_cache_shrink CACHE", "kmem_cache_shrink(): flush the per-CPU slabs and release the empty ones", cli_kmem_cache_shrink },
 	{ "slabtop", "slabtop [-s KEY]", "one slabtop -o screen from /proc/slabinfo (KEY: o objects, a active, c cache size, n name...)", cli_slabtop },
+	{ "kmap", "kmap NAME PAGE-NAME", "kmap() the first page of PAGE-NAME (from alloc_pages), kept as NAME: prints its address", cli_kmap },
+	{ "kunmap", "kunmap NAME", "kunmap() the page kmapped as NAME (a second kunmap reaches the kernel's BUG)", cli_kunmap },
 	{ "quiesce", "quiesce", "drain the per-CPU lists, so the free counts are those of a machine at rest", cli_quiesce },
-	{ "check", "check", "run the integrity walkers (memblock, page allocator)", cli_check },
+	{ "check", "check", "run the integrity walkers (memblock, page allocator, slab, highmem)", cli_check },
 	{ "help", "help [COMMAND]", "list the commands, or describe one", cmd_help },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -51,6 +51,13 @@ static struct named *define(const char *name)
 	return n;
 }
 
+struct kmm_page *cli_page_of(const char *name)
+{
+	struct named *n = lookup(name);
+
+	return n && !n->freed ? n->page : NULL;
+}
+
 static int parse_order(const char *cmd, const char *s, unsigned int *order)
 {
 	char *end;
@@ -187,7 +194,7 @@ int cli_quiesce(struct kmm_machine *m, int argc, char **argv)
 
 int cli_check(struct kmm_machine *m, int argc, char **argv)
 {
-	int mb, pa, sl;
+	int mb, pa, sl, hm;
 
 	(void)argv;
 	if (argc != 1) {
@@ -197,7 +204,9 @@ int cli_check(struct kmm_machine *m, int argc, char **argv)
 	mb = kmm_memblock_check(m);
 	pa = kmm_page_alloc_check(m);
 	sl = kmm_slab_check(m);
+	hm = kmm_highmem_check(m);
 	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n",
 	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s");
-	return mb || pa || sl;
+	printf("highmem: %d violation%s\n", hm, hm == 1 ? "" : "s");
+	return mb || pa || sl || hm;
 }
