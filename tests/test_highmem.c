@@ -246,6 +246,7 @@ struct sleeper {
 	atomic_int *released;	/* set by the main task just before its kunmap */
 	void *addr;
 	int saw_released;
+	atomic_int done;
 };
 
 static void *sleeper_main(void *arg)
@@ -257,13 +258,19 @@ static void *sleeper_main(void *arg)
 	s->addr = kmm_kmap(s->m, s->page);
 	s->saw_released = atomic_load(s->released);
 	kmm_thread_detach();
+	atomic_store(&s->done, 1);
 	return NULL;
 }
 
-static void wait_for_sleepers(struct kmm_highmem *hm, unsigned int n)
+/* Until n tasks sleep in kmap; a sleeper that returned instead ends the wait (and fails). */
+static void wait_for_sleepers(struct kmm_highmem *hm, struct sleeper *s, unsigned int n)
 {
-	while (atomic_load(&hm->nr_waiters) < n)
+	while (atomic_load(&hm->nr_waiters) < n) {
+		for (unsigned int i = 0; i < n; i++)
+			if (atomic_load(&s[i].done))
+				return;
 		sched_yield();
+	}
 }
 
 static void kmap_sleeps_until_a_slot_frees(struct kunit *test)
@@ -282,7 +289,7 @@ static void kmap_sleeps_until_a_slot_frees(struct kunit *test)
 	s.page = pages[1024];
 	KUNIT_ASSERT_EQ(test, pthread_create(&t, NULL, sleeper_main, &s), 0);
 	/* the other task is asleep in kmap: no slot is free */
-	wait_for_sleepers(hm, 1);
+	wait_for_sleepers(hm, &s, 1);
 	freed = kmm_page_address(m, pages[7]);
 	atomic_store(&released, 1);
 	kmm_kunmap(m, pages[7]);
@@ -320,14 +327,14 @@ static void sleepers_share_the_new_mapping(struct kunit *test)
 		s[i].page = pages[1024];
 		KUNIT_ASSERT_EQ(test, pthread_create(&t[i], NULL, sleeper_main, &s[i]), 0);
 	}
-	wait_for_sleepers(hm, 2);
+	wait_for_sleepers(hm, s, 2);
 	atomic_store(&released, 1);
 	kmm_kunmap(m, pages[3]);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 
 	KUNIT_EXPECT_EQ(test, s[0].saw_released + s[1].saw_released, 2);
-	KUNIT_EXPECT_NOT_NULL(test, s[0].addr);
+	KUNIT_ASSERT_NOT_NULL(test, s[0].addr);
 	EXPECT_PTR_EQ(test, s[0].addr, s[1].addr);
 	KUNIT_EXPECT_EQ(test, hm->pkmap_count[slot_of(m, s[0].addr)], 3);
 	KUNIT_EXPECT_EQ(test, kmm_highmem_check(m), 0);
