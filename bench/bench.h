@@ -42,7 +42,10 @@ struct bench_workload {
 	const char *peer_op;	/* what a peer does per op: "malloc(4096) + free" */
 	int (*kmm_run)(struct kmm_machine *m, const struct bench_params *p,
 		       struct bench_result *r);
+	/* NULL: a kmm-only row (nothing in a malloc to compare with), its peer cells "-" */
 	int (*peer_run)(const struct bench_params *p, struct bench_result *r);
+	/* kmm's machine for this row in place of --boot's ("quiet" added), or NULL */
+	const char *boot;
 };
 
 extern const struct bench_workload bench_workloads[];
@@ -93,6 +96,18 @@ int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r);
 int bench_kmm_slab_churn(struct kmm_machine *m, const struct bench_params *p,
 			 struct bench_result *r);
+
+/* highmem_workloads.c: the kmap rows, kmm only, on a highmem machine of their own. */
+#define BENCH_HIGHMEM_BOOT "profile=i386-highmem mem=2G"
+#define BENCH_HIGHMEM_PAGES 2048	/* the uncached rows' cycle: 2 x LAST_PKMAP */
+int bench_kmm_kmap_cached(struct kmm_machine *m, const struct bench_params *p,
+			  struct bench_result *r);
+int bench_kmm_kmap_uncached(struct kmm_machine *m, const struct bench_params *p,
+			    struct bench_result *r);
+int bench_kmm_kmap_local_cached(struct kmm_machine *m, const struct bench_params *p,
+				struct bench_result *r);
+int bench_kmm_kmap_local_uncached(struct kmm_machine *m, const struct bench_params *p,
+				  struct bench_result *r);
 
 /*
  * kmm_run.c: runs workload wi once on a machine booted for it from

@@ -44,18 +44,25 @@ int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result
 		  long *maxrss_kb, char *err, size_t errlen)
 {
 	const struct bench_workload *w = &bench_workloads[wi];
+	char own[sizeof(rep->boot_cmdline)];
+	const char *cmdline = rep->boot_cmdline;
 	struct kmm_machine *m;
 	unsigned long free_boot, free_after;
 	int ret, violations, slab_violations;
 
+	if (w->boot) {
+		snprintf(own, sizeof(own), "quiet %s", w->boot);
+		cmdline = own;
+	}
 	if (rep->rss_per_workload)
 		bench_rss_reset();
-	m = kmm_boot(rep->boot_cmdline);
+	m = kmm_boot(cmdline);
 	if (!m) {
-		snprintf(err, errlen, "kmm_boot(\"%s\"): %s", rep->boot_cmdline, kmm_last_error());
+		snprintf(err, errlen, "kmm_boot(\"%s\"): %s", cmdline, kmm_last_error());
 		return -1;
 	}
-	if (!rep->kmm_profile[0])
+	/* the report describes the bench's machine, not a row's own */
+	if (!rep->kmm_profile[0] && !w->boot)
 		describe(rep, m);
 	kmm_quiesce(m);
 	free_boot = kmm_nr_free_pages(m);

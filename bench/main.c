@@ -69,7 +69,7 @@ static void usage(FILE *f)
 static void list_workloads(void)
 {
 	for (unsigned int i = 0; i < bench_nr_workloads; i++)
-		printf("%-18s kmm: %s\n%-18s peers: %s\n", bench_workloads[i].name,
+		printf("%-20s kmm: %s\n%-20s peers: %s\n", bench_workloads[i].name,
 		       bench_workloads[i].kmm_op, "", bench_workloads[i].peer_op);
 }
 
@@ -328,6 +328,10 @@ int main(int argc, char **argv)
 				int a = (k + run) % rep.nr_alloc;
 
 				if (rep.alloc[a].status != BENCH_ALLOC_OK)
+					continue;
+				/* a kmm-only row: its peer cells stay "-" */
+				if (rep.alloc[a].kind != BENCH_ALLOC_KMM &&
+				    !bench_workloads[rep.workloads[row]].peer_run)
 					continue;
 				progress(&rep, run, row, a);
 				run_one(&rep, run, row, a);

@@ -86,6 +86,40 @@ const struct bench_workload bench_workloads[] = {
 		.kmm_run = bench_kmm_slab_churn,
 		.peer_run = bench_peer_churn,
 	},
+	{
+		.name = "kmap-cached",
+		.kmm_op = "kmap + kunmap HighMem page, cached: the same page each time, its PKMAP "
+			  "slot kept (" BENCH_HIGHMEM_BOOT ")",
+		.peer_op = "- (kmm only)",
+		.kmm_run = bench_kmm_kmap_cached,
+		.boot = BENCH_HIGHMEM_BOOT,
+	},
+	{
+		.name = "kmap-uncached",
+		.kmm_op = "kmap + kunmap HighMem page, uncached: a different page each time, "
+			  STR(BENCH_HIGHMEM_PAGES) " in turn, so every kmap maps a slot and every "
+			  "wrap-around flushes (" BENCH_HIGHMEM_BOOT ")",
+		.peer_op = "- (kmm only)",
+		.kmm_run = bench_kmm_kmap_uncached,
+		.boot = BENCH_HIGHMEM_BOOT,
+	},
+	{
+		.name = "kmap_local-cached",
+		.kmm_op = "kmap_local_page + kunmap_local HighMem page, cached: the same page, "
+			  "whose frame its slot still maps (" BENCH_HIGHMEM_BOOT ")",
+		.peer_op = "- (kmm only)",
+		.kmm_run = bench_kmm_kmap_local_cached,
+		.boot = BENCH_HIGHMEM_BOOT,
+	},
+	{
+		.name = "kmap_local-uncached",
+		.kmm_op = "kmap_local_page + kunmap_local HighMem page, uncached: a different page "
+			  "each time (" STR(BENCH_HIGHMEM_PAGES) " in turn), a host mapping each "
+			  "(" BENCH_HIGHMEM_BOOT ")",
+		.peer_op = "- (kmm only)",
+		.kmm_run = bench_kmm_kmap_local_uncached,
+		.boot = BENCH_HIGHMEM_BOOT,
+	},
 };
 
 const unsigned int bench_nr_workloads = sizeof(bench_workloads) / sizeof(bench_workloads[0]);

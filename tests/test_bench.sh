@@ -9,7 +9,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$build/kmm-bench" --quick --output "$tmp/R.md" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; fail "kmm-bench --quick exited $?"; }
 for row in page-o0 page-o3 page-o9 page-2thr-remote kmalloc-8 kmalloc-96 kmalloc-192 kmalloc-8k \
-	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn; do
+	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn \
+	kmap-cached kmap-uncached kmap_local-cached kmap_local-uncached; do
 	grep -q "^$row " "$tmp/out" || fail "no $row row in the table"
 done
 grep -q "glibc" "$tmp/out" || fail "no glibc column"

@@ -17,6 +17,7 @@
 #include <kmm/gfp.h>
 #include <kmm/page_alloc.h>
 #include <kmm/slab.h>
+#include <kmm/highmem.h>
 #include <kmm/vmalloc.h>
 
 /* The public API: exported from libkmm.so (the library builds with -fvisibility=hidden). */

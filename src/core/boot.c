@@ -10,9 +10,13 @@
  *   pg_data_t, then mem_map, from memblock  (alloc_node_data, alloc_node_mem_map)
  *   zone spans from the zone limits and memblock.memory  (free_area_init)
  *
+ * then brings up the page allocator, the slab and highmem's kmap state
+ * (kmap_init), in mm_core_init()'s order.
+ *
  * The platform has already mapped lowmem at layout.page_offset.
  */
 #include "internal.h"
+#include "highmem.h"
 #include "slab.h"
 #include "vmalloc.h"
 
@@ -283,6 +287,8 @@ int kmm_core_boot(struct kmm_machine *m)
 							       : m->pageblock_order;
 	m->page_reporting_enabled = true;
 	ret = kmm_slab_init(m);
+	if (!ret)
+		ret = kmm_highmem_init(m);
 	if (!ret)
 		ret = kmm_vmalloc_init(m);
 	/* fail_page_alloc= applies from the end of boot: boot's own allocations must succeed */

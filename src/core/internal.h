@@ -196,6 +196,13 @@ static inline unsigned long kmm_jiffies(struct kmm_machine *m)
 void kmm_warn_splat(struct kmm_machine *m, const char *file, int line, const char *func,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* ---- bug.c: BUG() and might_sleep() reports ---- */
+
+/* BUG(): "kernel BUG at FILE:LINE!" and the Oops that follows; the caller goes on. */
+void kmm_bug_splat(struct kmm_machine *m, const char *file, int line, const char *func);
+/* might_sleep(): true (and the kernel's report) when the calling task is atomic. */
+bool kmm_might_sleep(struct kmm_machine *m, const char *file, int line, const char *func);
+
 /* ---- fail_page_alloc.c ---- */
 
 bool kmm_should_fail_alloc_page(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int order);

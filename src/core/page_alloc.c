@@ -616,8 +616,8 @@ void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page)
 
 	if (pfn < m->layout.max_low_pfn)
 		return kmm_va(&m->layout, (kmm_phys_addr_t)pfn << KMM_PAGE_SHIFT);
-	/* highmem: the address it is kmapped at, if it is */
-	return page->virtual;
+	/* highmem: the address it is kmapped at, if it is (kmap and its flush change it) */
+	return KMM_READ_ONCE(page->virtual);
 }
 
 struct kmm_page *kmm_compound_head(struct kmm_page *page)

@@ -40,6 +40,12 @@ int cli_get_free_pages(struct kmm_machine *m, int argc, char **argv);
 int cli_free_pages(struct kmm_machine *m, int argc, char **argv);
 int cli_quiesce(struct kmm_machine *m, int argc, char **argv);
 int cli_check(struct kmm_machine *m, int argc, char **argv);
+/* The page NAME holds (alloc_pages or get_free_pages), or NULL if none or freed. */
+struct kmm_page *cli_page_of(const char *name);
+
+/* Highmem commands (highmem.c). */
+int cli_kmap(struct kmm_machine *m, int argc, char **argv);
+int cli_kunmap(struct kmm_machine *m, int argc, char **argv);
 
 /* Slab allocator commands (slab.c). */
 int cli_kmalloc(struct kmm_machine *m, int argc, char **argv);

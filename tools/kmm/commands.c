@@ -172,8 +172,10 @@ const struct cli_command cli_commands[] = {
 	{ "vfree", "vfree NAME", "vfree() of an area from vmalloc or vzalloc (a second vfree is reported by the kernel)", cli_vfree },
 	{ "kvmalloc", "kvmalloc NAME SIZE [GFP]", "kvmalloc(SIZE, GFP): kmalloc when it can, else vmalloc; prints which", cli_kvmalloc },
 	{ "kvfree", "kvfree NAME", "kvfree() of what kvmalloc (or vmalloc) gave NAME", cli_kvfree },
-	{ "quiesce", "quiesce", "drain the per-CPU lists, so the free counts are those of a machine at rest", cli_quiesce },
-	{ "check", "check", "run the integrity walkers (memblock, page allocator, slab, vmalloc)", cli_check },
+	{ "kmap", "kmap NAME PAGE-NAME", "kmap() the first page of PAGE-NAME (from alloc_pages), kept as NAME: prints its address", cli_kmap },
+	{ "kunmap", "kunmap NAME", "kunmap() the page kmapped as NAME (a second kunmap reaches the kernel's BUG)", cli_kunmap },
+	{ "quiesce", "quiesce", "run deferred frees, purge lazily freed vmalloc ranges, drain the per-CPU lists: the free counts of a machine at rest", cli_quiesce },
+	{ "check", "check", "run the integrity walkers (memblock, page allocator, slab, highmem, vmalloc)", cli_check },
 	{ "help", "help [COMMAND]", "list the commands, or describe one", cmd_help },
 	{ NULL, NULL, NULL, NULL },
 };

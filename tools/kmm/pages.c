@@ -51,6 +51,13 @@ static struct named *define(const char *name)
 	return n;
 }
 
+struct kmm_page *cli_page_of(const char *name)
+{
+	struct named *n = lookup(name);
+
+	return n && !n->freed ? n->page : NULL;
+}
+
 static int parse_order(const char *cmd, const char *s, unsigned int *order)
 {
 	char *end;
@@ -167,7 +174,7 @@ int cli_quiesce(struct kmm_machine *m, int argc, char **argv)
 
 int cli_check(struct kmm_machine *m, int argc, char **argv)
 {
-	int mb, pa, sl, vm;
+	int mb, pa, sl, hm, vm;
 
 	(void)argv;
 	if (argc != 1) {
@@ -177,10 +184,11 @@ int cli_check(struct kmm_machine *m, int argc, char **argv)
 	mb = kmm_memblock_check(m);
 	pa = kmm_page_alloc_check(m);
 	sl = kmm_slab_check(m);
+	hm = kmm_highmem_check(m);
 	vm = (int)kmm_vmalloc_check(m);
-	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n"
-	       "vmalloc: %d violation%s\n",
-	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s", vm,
+	printf("memblock: %d violation%s\npage allocator: %d violation%s\nslab: %d violation%s\n",
+	       mb, mb == 1 ? "" : "s", pa, pa == 1 ? "" : "s", sl, sl == 1 ? "" : "s");
+	printf("highmem: %d violation%s\nvmalloc: %d violation%s\n", hm, hm == 1 ? "" : "s", vm,
 	       vm == 1 ? "" : "s");
-	return mb || pa || sl || vm;
+	return mb || pa || sl || hm || vm;
 }
