@@ -14,9 +14,10 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: boot the default machine and take the tour.
+# The main job: boot the default machine and take the tour, then its HighMem part on a 32-bit machine.
 run: build
 	./$(BUILD)/kmm scenarios/tour.kmm
+	./$(BUILD)/kmm -b "profile=i386-highmem mem=2G quiet" scenarios/highmem.kmm
 
 # Every test, then again under AddressSanitizer+UndefinedBehaviorSanitizer.
 check: build

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Highmem as kernel code sees it: <linux/highmem.h> from include/kmm-linux
+ * Highmem and vmalloc as kernel code sees them: <linux/highmem.h> and
+ * <linux/vmalloc.h> from include/kmm-linux
  * (kmm's own API only to boot, read /proc and check). On an i386-highmem
  * machine of 1 GiB, every HighMem page the page allocator will give is
  * taken, then each is mapped in turn with kmap and with kmap_local_page,
  * written through one mapping and read back through the other, so the
  * PKMAP window wraps around many times and every kmap_local slot is
- * remapped; at the end no page has an address and the walkers are clean.
+ * remapped; then the same pages are vmap()ed in chunks and read and written
+ * through vmalloc's window, and a vmalloc'ed buffer is read back page by
+ * page through kmap; at the end no page has an address and the walkers are
+ * clean.
  */
 #include <stdlib.h>
 
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 
 #include <kmm/kmm.h>
 
@@ -138,6 +143,72 @@ static void kmap_local_every_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmm_highmem_check(kmm_current_machine()), 0);
 }
 
+/*
+ * The same pages seen through vmalloc's window: vmap() them in chunks, read
+ * what kmap wrote, write through the vmap, read that back through kmap_local.
+ */
+static void vmap_every_page(struct kunit *test)
+{
+	const unsigned int chunk = 4096;	/* 16 MiB of the 128 MiB region at a time */
+	unsigned long bad = 0;
+
+	KUNIT_ASSERT_GT(test, nr_pages, 2);
+	for (unsigned long first = 0; first < nr_pages; first += chunk) {
+		unsigned int n = nr_pages - first < chunk ? (unsigned int)(nr_pages - first) : chunk;
+		unsigned long *v = vmap(&pages[first], n, VM_MAP, PAGE_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, v);
+		KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(v));
+		for (unsigned int i = 0; i < n; i++) {
+			unsigned long *pg = v + i * (PAGE_SIZE / sizeof(long));
+
+			if (vmalloc_to_page(pg) != pages[first + i] || pg[1] != stamp(first + i, 3))
+				bad++;
+			pg[2] = stamp(first + i, 4);
+		}
+		vunmap(v);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		unsigned long *l = kmap_local_page(pages[i]);
+
+		if (l[2] != stamp(i, 4))
+			bad++;
+		kunmap_local(l);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, kmm_vmalloc_check(kmm_current_machine()), 0);
+}
+
+/* A vmalloc'ed buffer is built from HighMem pages first; kmap shows each one's bytes. */
+static void vmalloc_through_kmap(struct kunit *test)
+{
+	const unsigned long size = 4UL << 20;
+	unsigned char *buf = vmalloc(size);
+	unsigned long bad = 0, high = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (unsigned long off = 0; off < size; off++)
+		buf[off] = (unsigned char)(off * 7 + off / PAGE_SIZE);
+	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
+		struct page *p = vmalloc_to_page(buf + off);
+		unsigned char *k;
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		high += PageHighMem(p);
+		k = kmap(p);
+		for (unsigned long i = 0; i < PAGE_SIZE; i += 997)
+			if (k[i] != (unsigned char)((off + i) * 7 + off / PAGE_SIZE))
+				bad++;
+		kunmap(p);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	printf("    # %lu of %lu pages of the vmalloc'ed buffer are HighMem\n", high, size / PAGE_SIZE);
+	vfree(buf);
+	KUNIT_EXPECT_EQ(test, kmm_vmalloc_check(kmm_current_machine()), 0);
+	KUNIT_EXPECT_EQ(test, kmm_highmem_check(kmm_current_machine()), 0);
+}
+
 static void helpers_and_release(struct kunit *test)
 {
 	char buf[16];
@@ -181,7 +252,9 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(take_every_highmem_page),
 	KUNIT_CASE(kmap_every_page),
 	KUNIT_CASE(kmap_local_every_page),
+	KUNIT_CASE(vmap_every_page),
 	KUNIT_CASE(helpers_and_release),
+	KUNIT_CASE(vmalloc_through_kmap),
 	{},
 };
 KUNIT_MAIN_INIT("facade_highmem", cases, boot)
