@@ -167,11 +167,42 @@ static void preempt_nesting_and_might_sleep(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/*
+ * kmm_sched_setcpu moves the task: its page allocations then come through
+ * the per-CPU lists of the CPU it asked for, and bad requests are refused.
+ */
+static void setcpu_moves_the_task(struct kunit *test)
+{
+	struct kmm_machine *m = kmm_boot("nr_cpus=4 quiet");
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (int round = 0; round < 3; round++)
+		for (int cpu = 3; cpu >= 0; cpu--) {
+			struct kmm_page *p;
+
+			KUNIT_EXPECT_EQ(test, kmm_sched_setcpu(cpu), 0);
+			p = kmm_alloc_pages(m, KMM_GFP_KERNEL, 0);
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			KUNIT_EXPECT_EQ(test, kmm_smp_processor_id(), cpu);
+			kmm___free_pages(m, p, 0);
+		}
+	KUNIT_EXPECT_EQ(test, kmm_sched_setcpu(4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmm_sched_setcpu(-1), -EINVAL);
+	kmm_preempt_disable();
+	KUNIT_EXPECT_EQ(test, kmm_sched_setcpu(1), -EBUSY);
+	kmm_preempt_enable();
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
+	kmm_shutdown(m);
+	KUNIT_EXPECT_EQ(test, kmm_sched_setcpu(0), -EINVAL);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(more_threads_than_cpus),
 	KUNIT_CASE(tasks_keep_their_cpu),
 	KUNIT_CASE(attach_rules),
 	KUNIT_CASE(preempt_nesting_and_might_sleep),
+	KUNIT_CASE(setcpu_moves_the_task),
 	{ 0 },
 };
 

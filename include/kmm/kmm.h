@@ -50,6 +50,14 @@ int kmm_thread_attach(struct kmm_machine *m);
 void kmm_thread_detach(void);
 /* The calling thread's machine, or NULL. */
 struct kmm_machine *kmm_current_machine(void);
+/*
+ * sched_setaffinity() to one CPU: the calling task moves to CPU cpu (taking
+ * it from a task that keeps it, once that task is out of the kernel) and,
+ * while tasks do not outnumber CPUs, keeps it between calls; otherwise cpu
+ * becomes the CPU it prefers. 0, -EINVAL (not attached, no such CPU) or
+ * -EBUSY (inside the kernel: preemption disabled).
+ */
+int kmm_sched_setcpu(int cpu);
 
 /* A profile's defaults, as `profile=NAME` boots it (docs/profiles.md). */
 struct kmm_profile_info {

@@ -390,6 +390,41 @@ void kmm_thread_detach(void)
 	kmm_curp = &no_task;
 }
 
+int kmm_sched_setcpu(int cpu)
+{
+	struct kmm_task *t = kmm_curp;
+	struct kmm_plat *p;
+
+	if (!t->m)
+		return kmm_set_error(-EINVAL, "kmm_sched_setcpu: the thread is not attached to a machine");
+	p = t->m->plat;
+	if (cpu < 0 || (unsigned int)cpu >= p->nr_cpus)
+		return kmm_set_error(-EINVAL, "kmm_sched_setcpu: no CPU %d (the machine has %u)", cpu,
+				     p->nr_cpus);
+	if (t->hold)
+		return kmm_set_error(-EBUSY, "kmm_sched_setcpu: preemption is disabled");
+	if (t->home != cpu) {
+		atomic_fetch_sub(&p->cpu[t->home].homed, 1);
+		atomic_fetch_add(&p->cpu[cpu].homed, 1);
+		t->home = cpu;
+	}
+	if (t->sticky_cpu == cpu &&
+	    atomic_load_explicit(&p->cpu[cpu].owner, memory_order_relaxed) == t)
+		return 0;
+	if (t->sticky_cpu >= 0)
+		cpu_release(t);
+	/* shared: nobody keeps a CPU; the task takes its home CPU first at each entry */
+	if (atomic_load(&p->shared_mode))
+		return 0;
+	pthread_mutex_lock(&p->takers_lock);
+	cpu_take_from_owner(p, t, cpu);
+	pthread_mutex_unlock(&p->takers_lock);
+	t->cpu = cpu;
+	t->sticky_cpu = cpu;
+	t->sticky_owner = &p->cpu[cpu].owner;
+	return 0;
+}
+
 struct kmm_machine *kmm_current_machine(void)
 {
 	return kmm_curp->m;
