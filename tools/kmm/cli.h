@@ -66,7 +66,11 @@ int cli_vfree(struct kmm_machine *m, int argc, char **argv);
 int cli_kvmalloc(struct kmm_machine *m, int argc, char **argv);
 int cli_kvfree(struct kmm_machine *m, int argc, char **argv);
 
-/* Subcommands (a first word that is not a script): kmm profiles ... */
+/* replay (replay_main.c): the script command, on the script's machine */
+int cli_replay(struct kmm_machine *m, int argc, char **argv);
+
+/* Subcommands (a first word that is not a script): kmm profiles ..., kmm replay ... */
 int cli_profiles(int argc, char **argv);
+int cli_replay_main(int argc, char **argv);
 
 #endif

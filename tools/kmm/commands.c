@@ -174,6 +174,7 @@ const struct cli_command cli_commands[] = {
 	{ "kvfree", "kvfree NAME", "kvfree() of what kvmalloc (or vmalloc) gave NAME", cli_kvfree },
 	{ "kmap", "kmap NAME PAGE-NAME", "kmap() the first page of PAGE-NAME (from alloc_pages), kept as NAME: prints its address", cli_kmap },
 	{ "kunmap", "kunmap NAME", "kunmap() the page kmapped as NAME (a second kunmap reaches the kernel's BUG)", cli_kunmap },
+	{ "replay", "replay [--level L] [--json] [--every N] [--plot DIR] TRACE...", "replay kmem traces on this machine and print the report (kmm replay -h)", cli_replay },
 	{ "quiesce", "quiesce", "run deferred frees, purge lazily freed vmalloc ranges, drain the per-CPU lists: the free counts of a machine at rest", cli_quiesce },
 	{ "check", "check", "run the integrity walkers (memblock, page allocator, slab, highmem, vmalloc)", cli_check },
 	{ "help", "help [COMMAND]", "list the commands, or describe one", cmd_help },

@@ -4,6 +4,7 @@
  *
  *   kmm [-b CMDLINE] [-c COMMANDS] [SCRIPT|-]
  *   kmm profiles
+ *   kmm replay [-b CMDLINE] [--level slab|page|all] [--json] [--plot DIR] [--every N] TRACE...
  *
  * Exit status: 0 when every command succeeded, 1 when any failed, 2 on a
  * usage or boot error.
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: kmm [-b CMDLINE] [-c COMMANDS] [SCRIPT|-]\n"
 		"       kmm profiles\n"
+		"       kmm replay [-b CMDLINE] [--level L] [--json] [--plot DIR] [--every N] TRACE...\n"
 		"\n"
 		"Boots a simulated machine from a Linux kernel command line and runs\n"
 		"commands on it: from -c (separated by ';' or newlines), from SCRIPT, from\n"
@@ -36,6 +38,7 @@ static void usage(FILE *f)
 		"\n"
 		"Subcommands:\n"
 		"  profiles             list the machine profiles\n"
+		"  replay TRACE...      replay kmem traces through a machine ('kmm replay -h')\n"
 		"\n"
 		"Boot parameters: profile= mem= memmap=SIZE$START nr_cpus= vmalloc= quiet\n"
 		"loglevel= memblock=debug min_free_kbytes= fail_page_alloc=I,P,S,T\n"
@@ -61,6 +64,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "profiles"))
 		return cli_profiles(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "replay"))
+		return cli_replay_main(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "+b:c:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
