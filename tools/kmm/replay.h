@@ -54,7 +54,6 @@ enum replay_kind { KIND_SLAB, KIND_PAGES, KIND_LARGE, KIND_NR };
 
 #define REPLAY_MAX_ZONES 5
 #define REPLAY_MAX_ORDER 11	/* orders 0..10 */
-#define REPLAY_MAX_FAILURES 64
 
 /* The machine's memory at one moment. */
 struct replay_snap {
@@ -69,8 +68,10 @@ struct replay_snap {
 	int extfrag[REPLAY_MAX_ZONES][REPLAY_MAX_ORDER];	/* thousandths; -1000: would succeed */
 };
 
+/* failures of one kind: the same event, call site (or task), size or order, and flags */
 struct replay_failure {
-	uint64_t ts_ns;
+	uint64_t count;
+	uint64_t ts_ns, last_ts_ns;	/* the first and the last */
 	enum trace_ev type;
 	unsigned int order;		/* page events */
 	uint32_t size;			/* slab events: bytes requested */
@@ -133,6 +134,7 @@ struct replay {
 	struct rmap sites;		/* site id -> index in site[] */
 	struct rmap caches;		/* cache name id -> index in cache[] */
 	struct rmap groups;		/* hash of a page group -> index in group[] */
+	struct rmap recent_frees;	/* pfn of an mm_page_free -> its event number */
 	struct replay_site *site;
 	size_t nr_sites, cap_sites;
 	struct replay_cache *cache;
@@ -158,7 +160,9 @@ struct replay {
 	uint64_t cross_cpu_frees;	/* freed on another CPU than the allocating one */
 	uint64_t nofail_stripped;
 	uint64_t nr_failures;
-	struct replay_failure failure[REPLAY_MAX_FAILURES];
+	struct rmap failure_index;	/* hash of a failure's kind -> index in failure[] */
+	struct replay_failure *failure;	/* in order of first occurrence */
+	size_t nr_failure_kinds, cap_failure_kinds;
 	unsigned long kind_pages[KIND_NR];	/* live, in pages (slab: from the caches) */
 	uint64_t live_objs, live_obj_bytes;
 
@@ -194,6 +198,8 @@ int replay_plot(const struct replay *r, const char *dir);
 
 /* call sites sorted as perf kmem stat --caller sorts them (frag, hits, bytes); free() it */
 const struct replay_site **replay_sorted_sites(const struct replay *r);
+/* failure kinds by count; free() it */
+const struct replay_failure **replay_sorted_failures(const struct replay *r);
 /* page groups by their memory, then hits; free() it */
 const struct replay_page_group **replay_sorted_groups(const struct replay *r);
 /* "func+0x3b" as perf kmem prints it: "func+3b" */

@@ -39,6 +39,9 @@ struct rpage {
 	int16_t cpu;
 };
 
+/* how many events after its mm_page_free an mm_page_free_batched still names the same free */
+#define RECENT_FREE_WINDOW 65536
+
 /* what one file's reader ids mean in the engine's string table */
 struct xlate {
 	struct rmap map;	/* reader id -> engine id */
@@ -69,7 +72,8 @@ int replay_init(struct replay *r, struct kmm_machine *m, enum replay_level level
 	r->nr_cpus = (int)kmm_nr_cpus(m);
 	if (rmap_init(&r->objs, sizeof(struct robj)) || rmap_init(&r->pages, sizeof(struct rpage)) ||
 	    rmap_init(&r->sites, sizeof(uint32_t)) || rmap_init(&r->caches, sizeof(uint32_t)) ||
-	    rmap_init(&r->groups, sizeof(uint32_t))) {
+	    rmap_init(&r->groups, sizeof(uint32_t)) || rmap_init(&r->recent_frees, sizeof(uint64_t)) ||
+	    rmap_init(&r->failure_index, sizeof(uint32_t))) {
 		fprintf(stderr, "kmm replay: out of memory\n");
 		return -1;
 	}
@@ -116,15 +120,50 @@ static struct replay_site *site_of(struct replay *r, uint32_t name)
 	return &r->site[r->nr_sites++];
 }
 
+static bool same_failure(const struct replay_failure *f, const struct trace_event *ev,
+			 uint32_t site, uint32_t task, uint32_t cache)
+{
+	return f->type == ev->type && f->site == site && f->cache == cache && f->gfp == ev->gfp &&
+	       (ev->type == TEV_PAGE_ALLOC ? f->order == ev->order && f->task == task
+					   : f->size == ev->bytes_req);
+}
+
 static void add_failure(struct replay *r, const struct trace_event *ev, uint32_t site, uint32_t task,
 			uint32_t cache)
 {
-	struct replay_failure *f;
+	uint64_t key = ((uint64_t)ev->type << 56) ^ ((uint64_t)site << 32) ^ ((uint64_t)cache << 20) ^
+		       (uint64_t)ev->gfp * 0x9e3779b97f4a7c15ULL ^
+		       (ev->type == TEV_PAGE_ALLOC ? ((uint64_t)task << 8) ^ ev->order : ev->bytes_req);
+	struct replay_failure *f, *nf;
+	uint32_t *idx;
+	bool isnew;
 
-	if (r->nr_failures++ >= REPLAY_MAX_FAILURES)
+	r->nr_failures++;
+	/* equal keys of different kinds probe on */
+	for (;; key++) {
+		idx = rmap_put(&r->failure_index, key & (UINT64_MAX >> 1), &isnew);
+		if (!idx)
+			return;
+		if (isnew)
+			break;
+		f = &r->failure[*idx];
+		if (same_failure(f, ev, site, task, cache)) {
+			f->count++;
+			f->last_ts_ns = ev->ts_ns;
+			return;
+		}
+	}
+	nf = grow_array(r->failure, &r->cap_failure_kinds, r->nr_failure_kinds, sizeof(*nf));
+	if (!nf) {
+		rmap_del(&r->failure_index, key & (UINT64_MAX >> 1));
 		return;
-	f = &r->failure[r->nr_failures - 1];
-	f->ts_ns = ev->ts_ns;
+	}
+	r->failure = nf;
+	*idx = (uint32_t)r->nr_failure_kinds;
+	f = &r->failure[r->nr_failure_kinds++];
+	memset(f, 0, sizeof(*f));
+	f->count = 1;
+	f->ts_ns = f->last_ts_ns = ev->ts_ns;
 	f->type = ev->type;
 	f->order = ev->order;
 	f->size = ev->bytes_req;
@@ -133,6 +172,28 @@ static void add_failure(struct replay *r, const struct trace_event *ev, uint32_t
 	f->task = task;
 	f->pid = ev->pid;
 	f->cache = cache;
+}
+
+static int failure_cmp(const void *a, const void *b)
+{
+	const struct replay_failure *x = *(const struct replay_failure *const *)a;
+	const struct replay_failure *y = *(const struct replay_failure *const *)b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
+}
+
+const struct replay_failure **replay_sorted_failures(const struct replay *r)
+{
+	const struct replay_failure **v = malloc((r->nr_failure_kinds + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < r->nr_failure_kinds; i++)
+		v[i] = &r->failure[i];
+	qsort(v, r->nr_failure_kinds, sizeof(*v), failure_cmp);
+	return v;
 }
 
 static void on_cpu(struct replay *r, int cpu)
@@ -672,7 +733,7 @@ int replay_file(struct replay *r, const char *path)
 	struct trace_event ev;
 	struct xlate x = { .rd = rd };
 	struct replay_file *nf;
-	uint64_t before = r->events, last_free_pfn = UINT64_MAX, last_free_ts = 0;
+	uint64_t before = r->events;
 	int ret;
 
 	if (!rd) {
@@ -692,15 +753,29 @@ int replay_file(struct replay *r, const char *path)
 		if (!r->first_ts)
 			r->first_ts = ev.ts_ns;
 		r->last_ts = ev.ts_ns;
-		/* a page freed through the batched path is logged twice: mm_page_free, then this */
-		if (ev.type == TEV_PAGE_FREE_BATCHED && ev.pfn == last_free_pfn &&
-		    ev.ts_ns == last_free_ts) {
-			r->dup_batched++;
-			continue;
-		}
+		/*
+		 * A page freed through the batched path is logged twice: mm_page_free
+		 * as each page is freed, then mm_page_free_batched for each page of
+		 * the batch, a little later. The second is the same free.
+		 */
 		if (ev.type == TEV_PAGE_FREE) {
-			last_free_pfn = ev.pfn;
-			last_free_ts = ev.ts_ns;
+			bool isnew;
+			uint64_t *when = rmap_put(&r->recent_frees, ev.pfn, &isnew);
+
+			if (when)
+				*when = r->events;
+		} else if (ev.type == TEV_PAGE_FREE_BATCHED) {
+			uint64_t *when = rmap_get(&r->recent_frees, ev.pfn);
+
+			if (when) {
+				bool dup = r->events - *when <= RECENT_FREE_WINDOW;
+
+				rmap_del(&r->recent_frees, ev.pfn);
+				if (dup) {
+					r->dup_batched++;
+					continue;
+				}
+			}
 		}
 		if (!(r->level & (slab ? REPLAY_SLAB : REPLAY_PAGE))) {
 			r->skipped_level++;
@@ -771,6 +846,9 @@ void replay_destroy(struct replay *r)
 	rmap_free(&r->sites);
 	rmap_free(&r->caches);
 	rmap_free(&r->groups);
+	rmap_free(&r->recent_frees);
+	rmap_free(&r->failure_index);
+	free(r->failure);
 	rstr_free(&r->str);
 }
 

@@ -106,6 +106,7 @@ void replay_report_json(const struct replay *r, FILE *f)
 {
 	const struct replay_site **sites = replay_sorted_sites(r);
 	const struct replay_page_group **groups = replay_sorted_groups(r);
+	const struct replay_failure **fails = replay_sorted_failures(r);
 
 	fprintf(f, "{");
 	jkey(f, "cmdline");
@@ -169,13 +170,15 @@ void replay_report_json(const struct replay *r, FILE *f)
 	jkey(f, "failures");
 	fprintf(f, "{");
 	jnum(f, "count", r->nr_failures, true);
-	jkey(f, "first");
+	jkey(f, "kinds");
 	fprintf(f, "[");
-	for (uint64_t i = 0; i < r->nr_failures && i < REPLAY_MAX_FAILURES; i++) {
-		const struct replay_failure *x = &r->failure[i];
+	for (size_t i = 0; fails && i < r->nr_failure_kinds; i++) {
+		const struct replay_failure *x = fails[i];
 
 		fprintf(f, "%s{", i ? "," : "");
-		jnum(f, "ts_ns", x->ts_ns, true);
+		jnum(f, "count", x->count, true);
+		jnum(f, "first_ts_ns", x->ts_ns, true);
+		jnum(f, "last_ts_ns", x->last_ts_ns, true);
 		jkey(f, "event");
 		jstr(f, trace_ev_name(x->type));
 		fprintf(f, ",");
@@ -336,4 +339,5 @@ void replay_report_json(const struct replay *r, FILE *f)
 	fprintf(f, "]}\n");
 	free(sites);
 	free(groups);
+	free(fails);
 }

@@ -141,32 +141,42 @@ static void events(const struct replay *r, FILE *f)
 			(unsigned long long)r->nofail_stripped);
 }
 
+static void ts(FILE *f, uint64_t ns)
+{
+	fprintf(f, "%llu.%06llu", (unsigned long long)(ns / 1000000000ULL),
+		(unsigned long long)(ns / 1000 % 1000000));
+}
+
 static void failures(const struct replay *r, FILE *f)
 {
+	const struct replay_failure **v = replay_sorted_failures(r);
 	char gfp[256], site[160];
 
-	fprintf(f, "\n== Allocation failures in kmm: %llu\n", (unsigned long long)r->nr_failures);
-	for (uint64_t i = 0; i < r->nr_failures && i < REPLAY_MAX_FAILURES; i++) {
-		const struct replay_failure *x = &r->failure[i];
+	fprintf(f, "\n== Allocation failures in kmm: %llu", (unsigned long long)r->nr_failures);
+	if (r->nr_failures)
+		fprintf(f, ", of %zu kinds (count, first and last time, what)", r->nr_failure_kinds);
+	fprintf(f, "\n");
+	for (size_t i = 0; v && i < r->nr_failure_kinds && i < 30; i++) {
+		const struct replay_failure *x = v[i];
 
 		replay_gfp_string(x->gfp, gfp, sizeof(gfp));
+		fprintf(f, "  %8llu  ", (unsigned long long)x->count);
+		ts(f, x->ts_ns);
+		fprintf(f, "..");
+		ts(f, x->last_ts_ns);
 		if (x->type == TEV_PAGE_ALLOC) {
-			fprintf(f, "  %llu.%06llu  mm_page_alloc order:%u mode:%#x(%s) by %s-%d\n",
-				(unsigned long long)(x->ts_ns / 1000000000ULL),
-				(unsigned long long)(x->ts_ns / 1000 % 1000000), x->order, x->gfp, gfp,
-				rstr_get(&r->str, x->task), x->pid);
+			fprintf(f, "  mm_page_alloc order:%u mode:%#x(%s) by %s-%d\n", x->order, x->gfp,
+				gfp, rstr_get(&r->str, x->task), x->pid);
 		} else {
 			replay_site_perf(rstr_get(&r->str, x->site), site, sizeof(site));
-			fprintf(f, "  %llu.%06llu  %s %u bytes%s%s mode:%#x(%s) at %s\n",
-				(unsigned long long)(x->ts_ns / 1000000000ULL),
-				(unsigned long long)(x->ts_ns / 1000 % 1000000), trace_ev_name(x->type),
+			fprintf(f, "  %s %u bytes%s%s mode:%#x(%s) at %s\n", trace_ev_name(x->type),
 				x->size, x->cache ? " of " : "", x->cache ? rstr_get(&r->str, x->cache) : "",
 				x->gfp, gfp, site);
 		}
 	}
-	if (r->nr_failures > REPLAY_MAX_FAILURES)
-		fprintf(f, "  ... and %llu more (the per-call-site table counts them all)\n",
-			(unsigned long long)(r->nr_failures - REPLAY_MAX_FAILURES));
+	if (r->nr_failure_kinds > 30)
+		fprintf(f, "  ... %zu more kinds (--json lists them all)\n", r->nr_failure_kinds - 30);
+	free(v);
 }
 
 static void memory(const struct replay *r, FILE *f)
