@@ -925,6 +925,31 @@ static void highatomic_reserve(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/* free pages sit either in the buddy lists or on a CPU's list: the two counts add up */
+static void pcp_pages_are_counted(struct kunit *test)
+{
+	struct kmm_machine *m = kmm_boot("nr_cpus=2 quiet");
+	unsigned long free0, pcp;
+	struct kmm_page *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_pcp_pages(m), 0);
+	free0 = kmm_nr_free_pages(m);
+	p = kmm_alloc_pages(m, KMM_GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pcp = kmm_nr_pcp_pages(m);
+	/* the refill took a batch: one page is out, the rest wait on this CPU's list */
+	KUNIT_EXPECT_GT(test, pcp, 0);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m) + pcp + 1, free0);
+	kmm___free_pages(m, p, 0);
+	KUNIT_EXPECT_EQ(test, kmm_nr_pcp_pages(m), pcp + 1);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_nr_pcp_pages(m), 0);
+	KUNIT_EXPECT_EQ(test, kmm_nr_free_pages(m), free0);
+	kmm_shutdown(m);
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(boot_state_is_consistent),
 	KUNIT_CASE(split_and_merge),
@@ -946,6 +971,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(sysctls_and_fault_knobs),
 	KUNIT_CASE(migrate_types_claim_blocks),
 	KUNIT_CASE(highatomic_reserve),
+	KUNIT_CASE(pcp_pages_are_counted),
 	{ 0 },
 };
 

@@ -81,6 +81,11 @@ int kmm_page_alloc_check(struct kmm_machine *m);
 
 /* Pages free in the buddy lists of all zones (NR_FREE_PAGES). */
 unsigned long kmm_nr_free_pages(struct kmm_machine *m);
+/*
+ * Pages held on the per-CPU lists of all zones and CPUs: free, but not in
+ * the buddy lists. A racy sum (each list changes under its own CPU).
+ */
+unsigned long kmm_nr_pcp_pages(struct kmm_machine *m);
 
 #pragma GCC visibility pop
 

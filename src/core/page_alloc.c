@@ -43,6 +43,21 @@ unsigned long kmm_nr_free_pages(struct kmm_machine *m)
 	return n;
 }
 
+unsigned long kmm_nr_pcp_pages(struct kmm_machine *m)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
+		const struct kmm_zone *z = &m->pgdat->node_zones[i];
+
+		if (!z->per_cpu_pageset)
+			continue;
+		for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++)
+			n += (unsigned long)KMM_READ_ONCE(z->per_cpu_pageset[cpu].count);
+	}
+	return n;
+}
+
 /* ---- allocation ---- */
 
 static bool zone_watermark_fast(struct kmm_zone *z, unsigned int order, unsigned long mark,
