@@ -167,6 +167,9 @@ struct replay {
 	uint64_t live_objs, live_obj_bytes;
 
 	unsigned long boot_free;	/* free pages when the replay began */
+	unsigned long boot_slab_pages;	/* slab pages then */
+	unsigned long max_used;		/* the exact peak of pages in use, and when */
+	uint64_t max_used_event, max_used_ts;
 	struct replay_snap peak, end;
 	unsigned long next_snap;	/* take a peak snapshot when used exceeds this */
 

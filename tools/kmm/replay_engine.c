@@ -63,6 +63,8 @@ static uint32_t xl(struct replay *r, struct xlate *x, uint32_t id)
 	return *e;
 }
 
+static unsigned long slab_pages(struct replay *r);
+
 int replay_init(struct replay *r, struct kmm_machine *m, enum replay_level level, uint64_t every)
 {
 	memset(r, 0, sizeof(*r));
@@ -79,6 +81,7 @@ int replay_init(struct replay *r, struct kmm_machine *m, enum replay_level level
 	}
 	kmm_quiesce(m);
 	r->boot_free = kmm_nr_free_pages(m);
+	r->boot_slab_pages = slab_pages(r);
 	replay_snapshot(r, &r->peak);
 	r->next_snap = 0;
 	return 0;
@@ -664,15 +667,23 @@ static unsigned long slab_pages(struct replay *r)
 	return pages;
 }
 
+/* Pages in use since the replay began: neither in the buddy lists nor cached on a CPU's list. */
+static unsigned long used_pages(struct replay *r)
+{
+	unsigned long free = kmm_nr_free_pages(r->m) + kmm_nr_pcp_pages(r->m);
+
+	return r->boot_free > free ? r->boot_free - free : 0;
+}
+
 void replay_snapshot(struct replay *r, struct replay_snap *s)
 {
-	unsigned long free = kmm_nr_free_pages(r->m);
+	unsigned long slab = slab_pages(r);
 
 	memset(s, 0, sizeof(*s));
 	s->event = r->events;
 	s->ts_ns = r->last_ts;
-	s->used_pages = r->boot_free > free ? r->boot_free - free : 0;
-	s->kind_pages[KIND_SLAB] = slab_pages(r);
+	s->used_pages = used_pages(r);
+	s->kind_pages[KIND_SLAB] = slab > r->boot_slab_pages ? slab - r->boot_slab_pages : 0;
 	s->kind_pages[KIND_PAGES] = r->kind_pages[KIND_PAGES];
 	s->kind_pages[KIND_LARGE] = r->kind_pages[KIND_LARGE];
 	read_zones(r, &s->nr_zones, s->zone, s->free_blocks, s->unusable, s->extfrag);
@@ -700,18 +711,21 @@ static void take_sample(struct replay *r)
 
 static void after_event(struct replay *r)
 {
-	unsigned long free = kmm_nr_free_pages(r->m);
-	unsigned long used = r->boot_free > free ? r->boot_free - free : 0;
+	unsigned long used = used_pages(r);
 
+	if (used > r->max_used) {
+		r->max_used = used;
+		r->max_used_event = r->events;
+		r->max_used_ts = r->last_ts;
+	}
 	/*
 	 * A snapshot is costly (the /proc files, the caches): take one at a new
-	 * peak only once it rises by a step above the last one.
+	 * peak only once it has risen by 1/64 above the last one, so a trace
+	 * growing to N pages takes about 64 ln N of them.
 	 */
 	if (used > r->peak.used_pages && used >= r->next_snap) {
-		unsigned long step = r->boot_free / 4096;
-
 		replay_snapshot(r, &r->peak);
-		r->next_snap = used + (step > 16 ? step : 16);
+		r->next_snap = used + used / 64 + 1;
 	}
 	if (r->every && r->events % r->every == 0)
 		take_sample(r);
@@ -829,6 +843,9 @@ int replay_file(struct replay *r, const char *path)
 void replay_finish(struct replay *r)
 {
 	replay_snapshot(r, &r->end);
+	/* the peak's snapshot lags a rising peak by a step: the end may be the higher */
+	if (r->end.used_pages >= r->peak.used_pages)
+		r->peak = r->end;
 	r->kind_pages[KIND_SLAB] = r->end.kind_pages[KIND_SLAB];
 }
 

@@ -204,6 +204,9 @@ void replay_report_json(const struct replay *r, FILE *f)
 	fprintf(f, "]},");
 	jkey(f, "memory_pages");
 	fprintf(f, "{");
+	jnum(f, "max_used", r->max_used, true);
+	jnum(f, "max_used_event", r->max_used_event, true);
+	jnum(f, "max_used_ts_ns", r->max_used_ts, true);
 	snap(f, "peak", &r->peak);
 	fprintf(f, ",");
 	snap(f, "end", &r->end);

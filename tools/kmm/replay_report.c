@@ -183,11 +183,12 @@ static void memory(const struct replay *r, FILE *f)
 {
 	const struct replay_snap *p = &r->peak, *e = &r->end;
 
-	fprintf(f, "\n== Memory, in pages of 4 KiB (peak at event %llu, t=%llu.%06llu)\n",
-		(unsigned long long)p->event, (unsigned long long)(p->ts_ns / 1000000000ULL),
-		(unsigned long long)(p->ts_ns / 1000 % 1000000));
+	fprintf(f, "\n== Memory, in pages of 4 KiB: at most %lu in use, at event %llu (t=",
+		r->max_used, (unsigned long long)r->max_used_event);
+	ts(f, r->max_used_ts);
+	fprintf(f, "); the peak column is a snapshot at event %llu\n", (unsigned long long)p->event);
 	fprintf(f, "  %-40s %10s %10s\n", "", "peak", "end");
-	fprintf(f, "  %-40s %10lu %10lu\n", "taken from the buddy lists (all kinds)", p->used_pages,
+	fprintf(f, "  %-40s %10lu %10lu\n", "in use (all kinds, per-CPU lists excluded)", p->used_pages,
 		e->used_pages);
 	for (int k = 0; k < KIND_NR; k++)
 		fprintf(f, "  %-40s %10lu %10lu\n", replay_kind_name((enum replay_kind)k),
