@@ -237,4 +237,29 @@ else
 	echo "# skipped: $shared is not there"
 fi
 
+# perf kmem stat on the same recording: every figure of its summaries agrees
+formats="$shared/linux-6.18-formats"
+if [ -d "$formats" ]; then
+	run replay "$formats/perf-script.txt.xz"
+	expect_rc 0 "the perf script sample"
+	for golden in perf-kmem-stat-slab-caller.txt perf-kmem-stat-page-alloc.txt; do
+		# the SUMMARY lines and the request/failure lines, as perf prints them
+		grep -E '^(Total |Net total|Internal fragmentation|Cross CPU)' "$formats/$golden" >"$tmp/want"
+		while IFS= read -r line; do
+			grep -qxF -- "$line" "$tmp/out" || fail "perf kmem stat ($golden) says '$line'; the replay does not"
+		done <"$tmp/want"
+	done
+	# the per-call-site rows: Total_alloc/Per, Total_req/Per, Hit, Ping-pong and Frag as perf's
+	grep -E '^ [a-z_0-9.]+\+[0-9a-f]+ +\|' "$formats/perf-kmem-stat-slab-caller.txt" |
+		awk -F'|' '{ gsub(/ /, "", $1); print $1 "|" $2 "|" $3 "|" $4 "|" $5 "|" $6 }' >"$tmp/rows"
+	while IFS='|' read -r site alloc req hit pp frag; do
+		got=$(awk -F'|' -v s="$site" '{ x = $1; gsub(/ /, "", x) } x == s { print $2 "|" $3 "|" $4 "|" $5 "|" $6; exit }' "$tmp/out")
+		[ "$(echo "$got" | tr -d ' ')" = "$(echo "$alloc|$req|$hit|$pp|$frag" | tr -d ' ')" ] ||
+			fail "call site $site: perf kmem stat says $alloc|$req|$hit|$pp|$frag, the replay $got"
+	done <"$tmp/rows"
+	check "perf kmem stat's figures on the same recording agree (summaries and call sites)"
+else
+	echo "# skipped: $formats is not there"
+fi
+
 echo "1..$n"

@@ -227,7 +227,6 @@ static void slab(const struct replay *r, FILE *f)
 {
 	const struct replay_site **v = replay_sorted_sites(r);
 	char name[160];
-	size_t shown = 0;
 
 	fprintf(f, "\n== Slab, by call site (as perf kmem stat --slab --caller; kmm's own rounding at the right)\n");
 	fprintf(f, "%s\n", RULE);
@@ -240,10 +239,6 @@ static void slab(const struct replay *r, FILE *f)
 
 		if (!s->hits)
 			continue;
-		if (shown++ == 40) {
-			fprintf(f, " ... %zu more call sites (--json lists them all)\n", r->nr_sites - 40);
-			break;
-		}
 		replay_site_perf(rstr_get(&r->str, s->name), name, sizeof(name));
 		snprintf(a, sizeof(a), "%llu/%llu", (unsigned long long)s->bytes_alloc,
 			 (unsigned long long)(s->bytes_alloc / s->hits));
@@ -328,7 +323,7 @@ static void pages(const struct replay *r, FILE *f)
 	fprintf(f, "%s\n", RULE);
 	const struct replay_page_group **v = replay_sorted_groups(r);
 
-	for (size_t i = 0; v && i < r->nr_groups && i < 40; i++) {
+	for (size_t i = 0; v && i < r->nr_groups; i++) {
 		const struct replay_page_group *g = v[i];
 
 		replay_gfp_string(g->gfp, gfp, sizeof(gfp));
@@ -338,8 +333,6 @@ static void pages(const struct replay *r, FILE *f)
 			gfp, rstr_get(&r->str, g->task));
 	}
 	free(v);
-	if (r->nr_groups > 40)
-		fprintf(f, " ... %zu more groups (--json lists them all)\n", r->nr_groups - 40);
 	fprintf(f, "%s\n", RULE);
 	fprintf(f, "\nSUMMARY (page allocator)\n========================\n");
 #define LINE(label, n, pg)                                                                       \
