@@ -25,6 +25,12 @@
 
 #include "trace.h"
 
+/*
+ * Not exported from kmm (which is linked with -rdynamic): names this
+ * generic must not meet a library's.
+ */
+#pragma GCC visibility push(hidden)
+
 #if defined(__GNUC__)
 #define trace_likely(x) __builtin_expect(!!(x), 1)
 #define trace_unlikely(x) __builtin_expect(!!(x), 0)
@@ -236,5 +242,7 @@ int trace_dat_open(struct trace_reader *r, int fd);
 /* As trace_next(). */
 int trace_dat_next(struct trace_reader *r, struct trace_event *ev);
 void trace_dat_close(struct trace_dat *d);
+
+#pragma GCC visibility pop
 
 #endif /* KMM_TRACE_INTERNAL_H */
