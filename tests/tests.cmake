@@ -3,6 +3,29 @@ set(KMM_THREADED_TESTS test_threads test_multi test_log test_page_alloc test_sla
 set(KMM_INTERNAL_TESTS test_printf test_log test_memblock test_resource test_page_alloc test_reports
   test_highmem)
 set(KMM_SLOW_TESTS test_addr)
+# The trace readers' tests (tools/kmm/trace*.c compiled in); test_trace_read
+# runs the decompression thread, so it is threaded too.
+set(KMM_TRACE_TESTS test_trace_read test_trace_data test_trace_shared test_trace_dat)
+list(APPEND KMM_THREADED_TESTS test_trace_read)
+
+# The project's shared/ folder beside the repository, with the real traces;
+# tests that need it skip (77) where it is absent.
+set(KMM_SHARED_DIR "${CMAKE_SOURCE_DIR}/../shared" CACHE PATH "shared/ folder with the real traces")
+
+# kmm_trace_test(NAME): a test that compiles the trace readers in, with their
+# optional libraries. It finds tests/data and shared/ through KMM_TEST_DATA
+# and KMM_SHARED_DIR.
+function(kmm_trace_test name)
+  target_sources(${name} PRIVATE ${KMM_TRACE_SOURCES})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tools/kmm)
+  kmm_trace_deps(${name})
+  target_compile_definitions(${name} PRIVATE
+    KMM_TEST_DATA="${CMAKE_SOURCE_DIR}/tests/data"
+    KMM_SHARED_DIR="${KMM_SHARED_DIR}")
+  # libtraceevent's own leak (tests/lsan-trace.supp), not the readers'
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "LSAN_OPTIONS=suppressions=${KMM_TEST_DIR}/lsan-trace.supp")
+endfunction()
 
 foreach(src ${KMM_C_TESTS})
   string(REGEX REPLACE "\\.c$" "" name ${src})
@@ -17,6 +40,9 @@ foreach(src ${KMM_C_TESTS})
     kmm_test(${name} INTERNAL LABELS ${labels})
   else()
     kmm_test(${name} LABELS ${labels})
+  endif()
+  if(name IN_LIST KMM_TRACE_TESTS)
+    kmm_trace_test(${name})
   endif()
 endforeach()
 
