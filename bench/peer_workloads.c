@@ -254,8 +254,9 @@ int bench_child_main(int argc, char **argv)
 			break;
 		}
 	}
-	if (!w) {
-		fprintf(stderr, "usage: kmm-bench --child WORKLOAD [--warmup-ns N] [--time-ns N]\n");
+	if (!w || !w->peer_run) {
+		fprintf(stderr, "usage: kmm-bench --child WORKLOAD [--warmup-ns N] [--time-ns N]"
+			" (a workload with peers)\n");
 		return 2;
 	}
 	/* a hung child must not hang the bench */
