@@ -40,11 +40,15 @@ static void warn_vmalloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, 
 	va_end(ap);
 }
 
+static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w);
+
 int kmm_vmalloc_init(struct kmm_machine *m)
 {
 	m->vmalloc = kmm_kzalloc(m, sizeof(*m->vmalloc), KMM_GFP_KERNEL);
 	if (!m->vmalloc)
 		return -12;
+	/* set once: the worker reads it while another task may queue the work again */
+	m->vmalloc->deferred_work.fn = deferred_free_fn;
 	return kmm_vmap_init(m);
 }
 
@@ -87,9 +91,11 @@ static int map_pages(struct kmm_machine *m, uintptr_t addr, struct kmm_page **ma
 }
 
 /*
- * Fills pages[0..nr) in the largest orders free now (no reclaim, no warning
- * for an order above 0), down to order 0 with the caller's flags. Returns
- * how many pages it got.
+ * Fills pages[0..nr) in the largest orders free now (no reclaim for an order
+ * above 0), down to order 0 with the caller's flags. Never with a warning of
+ * the page allocator: as in Linux, a shortfall is reported once, by the
+ * caller's "vmalloc error", which a page allocation failure report would
+ * otherwise silence (warn_alloc's ratelimit is shared).
  */
 static unsigned int alloc_area_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int nr,
 				     struct kmm_page **pages)
@@ -97,6 +103,8 @@ static unsigned int alloc_area_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsig
 	unsigned int max_order = m->desc.max_order, order = max_order, got = 0;
 	kmm_gfp_t high = (gfp & ~(KMM___GFP_DIRECT_RECLAIM | KMM___GFP_NOFAIL)) |
 			 KMM___GFP_NOWARN | KMM___GFP_NORETRY;
+
+	gfp |= KMM___GFP_NOWARN;
 
 	while (got < nr) {
 		unsigned int left = nr - got;
@@ -367,12 +375,19 @@ void *kmm___vmalloc(struct kmm_machine *m, unsigned long size, kmm_gfp_t gfp)
 
 /* ---- freeing ---- */
 
+/*
+ * vfree_atomic's second half, on the workqueue (or in vm_unmap_aliases):
+ * releases the areas taken out of the busy tree. Under purge_lock, which
+ * the walker takes too, so that it never sees one half-released: an area
+ * is either whole on the list or gone from it.
+ */
 static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
 	struct kmm_vm_struct *list;
 
 	(void)w;
+	kmm_spin_lock(&vm->purge_lock);
 	kmm_spin_lock(&vm->deferred_lock);
 	list = vm->deferred;
 	vm->deferred = NULL;
@@ -383,6 +398,7 @@ static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w)
 		release_area(m, list, true);
 		list = next;
 	}
+	kmm_spin_unlock(&vm->purge_lock);
 }
 
 /* The busy area starting at addr, taken out of the busy tree, with the kernel's warnings. */
@@ -419,7 +435,6 @@ void kmm_vfree_atomic(struct kmm_machine *m, const void *addr)
 	area->next_deferred = vm->deferred;
 	vm->deferred = area;
 	kmm_spin_unlock(&vm->deferred_lock);
-	vm->deferred_work.fn = deferred_free_fn;
 	kmm_plat_queue_work(m, &vm->deferred_work);
 }
 
@@ -542,5 +557,11 @@ size_t kmm_vmalloc_size(struct kmm_machine *m, const void *addr)
 
 void kmm_vm_unmap_aliases(struct kmm_machine *m)
 {
+	/*
+	 * The areas vfree_atomic() left to the workqueue are lazily freed
+	 * too: released here first (or waited for, if the worker is on
+	 * them), so that afterwards nothing of a freed area remains.
+	 */
+	deferred_free_fn(m, &m->vmalloc->deferred_work);
 	kmm_purge_vmap_areas(m);
 }

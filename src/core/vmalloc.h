@@ -91,7 +91,10 @@ struct kmm_vmap_area *kmm_unlink_vmap_area(struct kmm_machine *m, uintptr_t addr
  * TLB entry would) until the next purge unmaps it in a batch.
  */
 void kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va);
-/* Frees a range that was never mapped: straight back to the free space. */
+/*
+ * Frees the range of an area that failed before it was mapped: out of the
+ * busy tree and straight back to the free space.
+ */
 void kmm_free_vmap_area_now(struct kmm_machine *m, struct kmm_vmap_area *va);
 void kmm_purge_vmap_areas(struct kmm_machine *m);
 

@@ -20,7 +20,8 @@
  * Nodes come from the "vmap_area" cache, taken before the lock (an
  * allocation needs at most two: the busy node and a split-off free piece).
  * Lock order: purge_lock -> lock -> the slab's locks (nodes are freed
- * under lock; they are never allocated under it).
+ * under lock; they are never allocated under it); the walker and
+ * vfree_atomic's work take deferred_lock last.
  */
 #include "slab.h"
 #include "vmalloc.h"
@@ -281,6 +282,12 @@ static void free_nodes(struct kmm_vmalloc *vm, struct kmm_vmap_area *list)
 	}
 }
 
+static void purge_work_fn(struct kmm_machine *m, struct kmm_work *w)
+{
+	(void)w;
+	kmm_purge_vmap_areas(m);
+}
+
 int kmm_vmap_init(struct kmm_machine *m)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
@@ -298,6 +305,8 @@ int kmm_vmap_init(struct kmm_machine *m)
 	for (unsigned int n = m->desc.nr_cpus; n; n >>= 1)
 		log++;
 	vm->lazy_max = log * ((32UL << 20) >> KMM_PAGE_SHIFT);
+	/* set once: the worker reads it while another task may queue the work again */
+	vm->purge_work.fn = purge_work_fn;
 	all = kmm_kmem_cache_zalloc(vm->va_cache, KMM_GFP_KERNEL);
 	if (!all)
 		return -12;
@@ -418,12 +427,6 @@ struct kmm_vmap_area *kmm_unlink_vmap_area(struct kmm_machine *m, uintptr_t addr
 	return va;
 }
 
-static void purge_work_fn(struct kmm_machine *m, struct kmm_work *w)
-{
-	(void)w;
-	kmm_purge_vmap_areas(m);
-}
-
 void kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
@@ -436,18 +439,20 @@ void kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va)
 	vm->lazy_nr += kmm_va_size(va) >> KMM_PAGE_SHIFT;
 	purge = vm->lazy_nr > vm->lazy_max;
 	kmm_spin_unlock(&vm->lock);
-	if (purge) {
-		vm->purge_work.fn = purge_work_fn;
+	if (purge)
 		kmm_plat_queue_work(m, &vm->purge_work);
-	}
 }
 
 void kmm_free_vmap_area_now(struct kmm_machine *m, struct kmm_vmap_area *va)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
-	struct kmm_vmap_area *dead = NULL;
+	struct kmm_vmap_area *dead = NULL, *out = NULL;
 
 	kmm_spin_lock(&vm->lock);
+	/* a half-built area is still in the busy tree, where kmm_alloc_vmap_area() put it */
+	vm->busy_root = tree_remove(vm->busy_root, va->va_start, &out);
+	if (out == va)
+		vm->nr_busy--;
 	merge_into_free(vm, va, &dead);
 	free_nodes(vm, dead);
 	kmm_spin_unlock(&vm->lock);
