@@ -168,23 +168,35 @@ static unsigned long area_size(const struct kmm_vm_struct *area)
 	return area->flags & KMM_VM_NO_GUARD ? area->size : area->size - KMM_PAGE_SIZE;
 }
 
-static void free_page_array(struct kmm_machine *m, struct kmm_page **pages)
+static bool release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped);
+static struct kmm_vm_struct *remove_vm_area(struct kmm_machine *m, const void *addr,
+					    const char *fn, int line);
+
+/* True when a purge is due (see release_area). */
+static bool free_page_array(struct kmm_machine *m, struct kmm_page **pages)
 {
-	if (kmm_is_vmalloc_addr(m, pages))
-		kmm_vfree(m, pages);
-	else
+	struct kmm_vm_struct *area;
+
+	if (!kmm_is_vmalloc_addr(m, pages)) {
 		kmm_kfree(m, pages);
+		return false;
+	}
+	area = remove_vm_area(m, pages, "vfree", 3426);
+	return area && release_area(m, area, true);
 }
 
 /*
  * Takes a mapped (or half-built) area out of service: the range goes to the
  * lazy purge, the pages back to the page allocator unless they are the
- * caller's (vmap without VM_MAP_PUT_PAGES).
+ * caller's (vmap without VM_MAP_PUT_PAGES). True when enough lazily freed
+ * pages gathered for a purge, which the caller runs once it holds no lock.
  */
-static void release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped)
+static bool release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped)
 {
+	bool purge = false;
+
 	if (mapped)
-		kmm_free_vmap_area_lazy(m, area->va);
+		purge = kmm_free_vmap_area_lazy(m, area->va);
 	else
 		kmm_free_vmap_area_now(m, area->va);
 	if (area->pages && (area->flags & (KMM_VM_ALLOC | KMM_VM_MAP_PUT_PAGES))) {
@@ -197,16 +209,17 @@ static void release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool
 	if (area->map && area->map != area->pages)
 		kmm_kfree(m, area->map);
 	if (area->pages)
-		free_page_array(m, area->pages);
+		purge |= free_page_array(m, area->pages);
 	kmm_kfree(m, area);
+	return purge;
 }
 
 /* Publishes a finished area to /proc/vmallocinfo (clear_vm_uninitialized_flag). */
 static void area_ready(struct kmm_machine *m, struct kmm_vm_struct *area)
 {
-	kmm_spin_lock(&m->vmalloc->lock);
+	vm_lock(m, &m->vmalloc->lock);
 	area->flags &= ~KMM_VM_UNINITIALIZED;
-	kmm_spin_unlock(&m->vmalloc->lock);
+	vm_unlock(m, &m->vmalloc->lock);
 }
 
 static void *vmalloc_area_node(struct kmm_machine *m, struct kmm_vm_struct *area, kmm_gfp_t gfp)
@@ -385,20 +398,23 @@ static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
 	struct kmm_vm_struct *list;
+	bool purge = false;
 
 	(void)w;
-	kmm_spin_lock(&vm->purge_lock);
-	kmm_spin_lock(&vm->deferred_lock);
+	vm_lock(m, &vm->purge_lock);
+	vm_lock(m, &vm->deferred_lock);
 	list = vm->deferred;
 	vm->deferred = NULL;
-	kmm_spin_unlock(&vm->deferred_lock);
+	vm_unlock(m, &vm->deferred_lock);
 	while (list) {
 		struct kmm_vm_struct *next = list->next_deferred;
 
-		release_area(m, list, true);
+		purge |= release_area(m, list, true);
 		list = next;
 	}
-	kmm_spin_unlock(&vm->purge_lock);
+	vm_unlock(m, &vm->purge_lock);
+	if (purge)
+		kmm_purge_vmap_areas(m);
 }
 
 /* The busy area starting at addr, taken out of the busy tree, with the kernel's warnings. */
@@ -431,10 +447,10 @@ void kmm_vfree_atomic(struct kmm_machine *m, const void *addr)
 	area = remove_vm_area(m, addr, "vfree", 3426);
 	if (!area)
 		return;
-	kmm_spin_lock(&vm->deferred_lock);
+	vm_lock(m, &vm->deferred_lock);
 	area->next_deferred = vm->deferred;
 	vm->deferred = area;
-	kmm_spin_unlock(&vm->deferred_lock);
+	vm_unlock(m, &vm->deferred_lock);
 	kmm_plat_queue_work(m, &vm->deferred_work);
 }
 
@@ -449,8 +465,8 @@ void kmm_vfree(struct kmm_machine *m, const void *addr)
 		return;
 	}
 	area = remove_vm_area(m, addr, "vfree", 3426);
-	if (area)
-		release_area(m, area, true);
+	if (area && release_area(m, area, true))
+		kmm_purge_vmap_areas(m);
 }
 
 /* ---- vmap ---- */
@@ -505,8 +521,8 @@ void kmm_vunmap(struct kmm_machine *m, const void *addr)
 		return;
 	}
 	area = remove_vm_area(m, addr, "vunmap", 3473);
-	if (area)
-		release_area(m, area, true);
+	if (area && release_area(m, area, true))
+		kmm_purge_vmap_areas(m);
 }
 
 /* ---- lookups ---- */
@@ -520,7 +536,7 @@ struct kmm_page *kmm_vmalloc_to_page(struct kmm_machine *m, const void *addr)
 
 	if (!kmm_is_vmalloc_addr(m, addr))
 		return NULL;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	va = kmm_find_vmap_area_locked(vm, a);
 	if (va && va->vm && va->vm->map) {
 		unsigned long i = (a - va->va_start) >> KMM_PAGE_SHIFT;
@@ -528,7 +544,7 @@ struct kmm_page *kmm_vmalloc_to_page(struct kmm_machine *m, const void *addr)
 		if (i < va->vm->nr_map)
 			page = va->vm->map[i];
 	}
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return page;
 }
 
@@ -547,11 +563,11 @@ size_t kmm_vmalloc_size(struct kmm_machine *m, const void *addr)
 
 	if (!kmm_is_vmalloc_addr(m, addr))
 		return 0;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	va = kmm_find_vmap_area_locked(vm, (uintptr_t)addr);
 	if (va && va->vm && !(va->vm->flags & KMM_VM_UNINITIALIZED))
 		size = area_size(va->vm);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return size;
 }
 

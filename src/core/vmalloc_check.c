@@ -21,13 +21,13 @@ void kmm_vmalloc_stats(struct kmm_machine *m, struct kmm_vmalloc_stats *st)
 		return;
 	st->nr_vmalloc_pages = __atomic_load_n(&vm->nr_vmalloc_pages, __ATOMIC_RELAXED);
 	st->nr_host_maps = __atomic_load_n(&vm->nr_host_maps, __ATOMIC_RELAXED);
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	st->nr_areas = vm->nr_busy;
 	st->lazy_pages = vm->lazy_nr;
 	st->nr_purges = vm->nr_purges;
 	st->largest_free = vm->free_root ? vm->free_root->subtree_max_size : 0;
 	kmm_vmap_tree_walk(vm->free_root, sum_size, &st->free_bytes);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 }
 
 /* ---- walking the areas ---- */
@@ -74,12 +74,12 @@ int kmm_vmalloc_for_each(struct kmm_machine *m,
 
 	if (!vm)
 		return 0;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	ret = kmm_vmap_tree_walk(vm->busy_root, visit, &c);
 	c.unpurged = true;
 	if (!ret)
 		ret = kmm_vmap_tree_walk(vm->purge_root, visit, &c);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return ret;
 }
 
@@ -287,8 +287,8 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 
 	if (!vm)
 		return 0;
-	kmm_spin_lock(&vm->purge_lock);
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->purge_lock);
+	vm_lock(m, &vm->lock);
 	c.tree = "free";
 	c.tree_flag = KMM_VA_FREE;
 	check_shape(&c, vm->free_root, true);
@@ -309,7 +309,7 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	check_shape(&c, vm->purge_root, false);
 	kmm_vmap_tree_walk(vm->purge_root, check_range, &c);
 	covered += c.bytes;
-	kmm_spin_lock(&vm->deferred_lock);
+	vm_lock(m, &vm->deferred_lock);
 	covered += check_deferred(&c);
 	if (c.bytes >> KMM_PAGE_SHIFT != vm->lazy_nr)
 		VBAD(&c, "%lu pages wait for the purge, lazy_nr says %lu\n", c.bytes >> KMM_PAGE_SHIFT,
@@ -332,8 +332,8 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	    c.mapped_pages != c.expected_pages)
 		VBAD(&c, "the busy areas map %lu pages, the host maps %lu of them\n",
 		     c.expected_pages, c.mapped_pages);
-	kmm_spin_unlock(&vm->deferred_lock);
-	kmm_spin_unlock(&vm->lock);
-	kmm_spin_unlock(&vm->purge_lock);
+	vm_unlock(m, &vm->deferred_lock);
+	vm_unlock(m, &vm->lock);
+	vm_unlock(m, &vm->purge_lock);
 	return c.bad;
 }
