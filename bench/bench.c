@@ -38,25 +38,31 @@ const char *bench_error(void)
 int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
 	       struct bench_result *r)
 {
-	uint64_t batch = 16, start = bench_now_ns(), spent = 0, ops = 0;
+	return bench_loop_clock(fn, arg, p, r, CLOCK_MONOTONIC);
+}
+
+int bench_loop_clock(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
+		     struct bench_result *r, clockid_t clock)
+{
+	uint64_t batch = 16, start = bench_clock_ns(clock), spent = 0, ops = 0;
 	int ret;
 
 	/* warm-up, which also sizes the batch */
 	do {
-		uint64_t t = bench_now_ns();
+		uint64_t t = bench_clock_ns(clock);
 
 		ret = fn(arg, batch);
 		if (ret)
 			return ret;
-		if (bench_now_ns() - t < BATCH_NS && batch < BATCH_MAX)
+		if (bench_clock_ns(clock) - t < BATCH_NS && batch < BATCH_MAX)
 			batch *= 2;
-	} while (bench_now_ns() - start < p->warmup_ns);
+	} while (bench_clock_ns(clock) - start < p->warmup_ns);
 
 	while (spent < p->target_ns) {
-		uint64_t t = bench_now_ns(), dt;
+		uint64_t t = bench_clock_ns(clock), dt;
 
 		ret = fn(arg, batch);
-		dt = bench_now_ns() - t;
+		dt = bench_clock_ns(clock) - t;
 		if (ret)
 			return ret;
 		spent += dt;

@@ -35,6 +35,11 @@ struct bench_result {
  * A workload. kmm_run runs on a machine freshly booted for it, in the bench
  * process; peer_run runs in a child (`kmm-bench --child NAME`) whose malloc is
  * the peer's. Both return 0, or -errno with the reason in bench_error().
+ *
+ * A row with no malloc counterpart (vmalloc) has no peer_run; it names
+ * instead the row of its host floor (what the host kernel itself does for
+ * the same work), whose kmm_run measures the host in the bench process, and
+ * its ratio is over that row's time.
  */
 struct bench_workload {
 	const char *name;	/* row name: "page-o0" */
@@ -46,6 +51,7 @@ struct bench_workload {
 	int (*peer_run)(const struct bench_params *p, struct bench_result *r);
 	/* kmm's machine for this row in place of --boot's ("quiet" added), or NULL */
 	const char *boot;
+	const char *floor;	/* the host floor's row: "host-mmap-1M"; or NULL */
 };
 
 extern const struct bench_workload bench_workloads[];
@@ -108,6 +114,20 @@ int bench_kmm_kmap_local_cached(struct kmm_machine *m, const struct bench_params
 				struct bench_result *r);
 int bench_kmm_kmap_local_uncached(struct kmm_machine *m, const struct bench_params *p,
 				  struct bench_result *r);
+
+/*
+ * The vmalloc rows (`vmalloc-LABEL`, each beside its host floor
+ * `host-mmap-LABEL`): X(size, label), as BENCH_KMALLOC_SIZES.
+ */
+#define BENCH_VMALLOC_SIZES(X) X(4096, "4k") X(65536, "64k") X(1048576, "1M") X(16777216, "16M")
+
+/* vmalloc_workloads.c: vmalloc+vfree rows, and their host floors (mmap+munmap). */
+#define BENCH_DECLARE_VMALLOC(size, label)                                                \
+	int bench_kmm_vmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
+				     struct bench_result *r);                             \
+	int bench_host_mmap_##size(struct kmm_machine *m, const struct bench_params *p,   \
+				   struct bench_result *r);
+BENCH_VMALLOC_SIZES(BENCH_DECLARE_VMALLOC)
 
 /*
  * kmm_run.c: runs workload wi once on a machine booted for it from
@@ -211,6 +231,7 @@ struct bench_report {
 	int kmm_checks;			/* machines checked */
 	int kmm_check_violations;	/* sum of kmm_page_alloc_check() */
 	int kmm_slab_violations;	/* sum of kmm_slab_check() */
+	unsigned long kmm_vmalloc_violations;	/* sum of kmm_vmalloc_check() */
 	long kmm_lost_pages;		/* sum of free pages not back after quiesce */
 	bool rss_per_workload;		/* kmm's RSS reset before each workload */
 	struct bench_machine_info machine;
@@ -235,12 +256,17 @@ int bench_write_markdown(const struct bench_report *rep, const char *path);
 
 /* ---- timing and helpers (bench.c) ---- */
 
-static inline uint64_t bench_now_ns(void)
+static inline uint64_t bench_clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t bench_now_ns(void)
+{
+	return bench_clock_ns(CLOCK_MONOTONIC);
 }
 
 /*
@@ -271,6 +297,13 @@ const char *bench_error(void);
  */
 int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
 	       struct bench_result *r);
+/*
+ * The same on another clock: CLOCK_PROCESS_CPUTIME_ID counts the work the
+ * op leaves to other threads of the process (vmalloc's lazy purge, on the
+ * machine's workqueue thread) where wall time would hide it on an idle CPU.
+ */
+int bench_loop_clock(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
+		     struct bench_result *r, clockid_t clock);
 
 /* Peak RSS of this process since the last bench_rss_reset(), in KiB (0: unknown). */
 long bench_rss_peak_kb(void);

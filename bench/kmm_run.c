@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One run of one workload on kmm: a machine booted for it, and checked after
- * it. Once the per-CPU lists and slabs are drained and the empty slabs given
- * back (kmm_quiesce), the slab walker (kmm_slab_check) and the page
- * allocator's (kmm_page_alloc_check) must find nothing and the free page
+ * it. Once lazily freed vmalloc ranges are purged, the per-CPU lists and
+ * slabs drained and the empty slabs given back (kmm_quiesce), the slab
+ * walker (kmm_slab_check), the page allocator's (kmm_page_alloc_check) and
+ * vmalloc's (kmm_vmalloc_check) must find nothing and the free page
  * count must be back at its boot value; either failure fails the run, with the
  * machine's kernel log on stderr, since the numbers of a broken allocator
  * mean nothing.
@@ -49,6 +50,7 @@ int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result
 	struct kmm_machine *m;
 	unsigned long free_boot, free_after;
 	int ret, violations, slab_violations;
+	unsigned long vmalloc_violations;
 
 	if (w->boot) {
 		snprintf(own, sizeof(own), "quiet %s", w->boot);
@@ -71,20 +73,26 @@ int bench_kmm_run(struct bench_report *rep, unsigned int wi, struct bench_result
 	if (ret)
 		snprintf(err, errlen, "%s", bench_error());
 
+	/* lazily freed vmalloc ranges hold slab objects until purged */
+	kmm_vm_unmap_aliases(m);
 	kmm_quiesce(m);
 	slab_violations = kmm_slab_check(m);
 	violations = kmm_page_alloc_check(m);
+	vmalloc_violations = kmm_vmalloc_check(m);
 	free_after = kmm_nr_free_pages(m);
 	rep->kmm_checks++;
 	rep->kmm_check_violations += violations;
 	rep->kmm_slab_violations += slab_violations;
+	rep->kmm_vmalloc_violations += vmalloc_violations;
 	rep->kmm_lost_pages += (long)(free_boot - free_after);
-	if (violations || slab_violations || free_after != free_boot) {
+	if (violations || slab_violations || vmalloc_violations || free_after != free_boot) {
 		if (!ret)
 			snprintf(err, errlen,
 				 "after the run: kmm_page_alloc_check() found %d violation(s), "
-				 "kmm_slab_check() %d; free pages %lu, at boot %lu",
-				 violations, slab_violations, free_after, free_boot);
+				 "kmm_slab_check() %d, kmm_vmalloc_check() %lu; free pages %lu, "
+				 "at boot %lu",
+				 violations, slab_violations, vmalloc_violations, free_after,
+				 free_boot);
 		ret = -1;
 		dump_log(m);
 	}

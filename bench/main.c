@@ -73,6 +73,12 @@ static void list_workloads(void)
 		       bench_workloads[i].kmm_op, "", bench_workloads[i].peer_op);
 }
 
+/* A row without peer_run runs on kmm only (its comparison is its host floor's row). */
+static bool runs_on(const struct bench_workload *w, const struct bench_allocator *a)
+{
+	return a->status == BENCH_ALLOC_OK && (a->kind == BENCH_ALLOC_KMM || w->peer_run);
+}
+
 /* A hung kmm workload must not hang the bench (the children have their own alarm). */
 static void watchdog(int sig)
 {
@@ -209,6 +215,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			o->selected[w - bench_workloads] = o->any_selected = true;
+			/* a row's ratio needs its floor's row, measured in the same rounds */
+			if (w->floor && bench_workload_find(w->floor))
+				o->selected[bench_workload_find(w->floor) - bench_workloads] = true;
 			break;
 		case 'b':
 			o->boot = optarg;
@@ -327,7 +336,7 @@ int main(int argc, char **argv)
 			for (int k = 0; k < rep.nr_alloc; k++) {
 				int a = (k + run) % rep.nr_alloc;
 
-				if (rep.alloc[a].status != BENCH_ALLOC_OK)
+				if (!runs_on(&bench_workloads[rep.workloads[row]], &rep.alloc[a]))
 					continue;
 				/* a kmm-only row: its peer cells stay "-" */
 				if (rep.alloc[a].kind != BENCH_ALLOC_KMM &&

@@ -147,23 +147,45 @@ static int best_peer(const struct bench_report *rep, unsigned int row)
 	return best;
 }
 
+/* The report's row of the host floor of row, or -1 (none, or not run). */
+static int floor_row(const struct bench_report *rep, unsigned int row)
+{
+	const char *floor = bench_workloads[rep->workloads[row]].floor;
+
+	if (!floor)
+		return -1;
+	for (unsigned int i = 0; i < rep->nr_workloads; i++)
+		if (!strcmp(bench_workloads[rep->workloads[i]].name, floor))
+			return (int)i;
+	return -1;
+}
+
 /*
  * kmm over the best peer (the one of lowest median): the median over the
  * runs of kmm's time over that peer's in the same run. Paired, since the
  * two ran seconds apart at most, so that a drift of the machine between runs
  * (the two-thread row moves by 3x on some virtual machines) cancels out.
- * 0 when no run has both.
+ * A row with a host floor is over the floor row's time instead (*best is
+ * then -1). 0 when no run has both.
  */
 static double ratio(const struct bench_report *rep, unsigned int row, int *best)
 {
 	const struct bench_cell *k = bench_cell(rep, row, 0), *b;
+	int floor = floor_row(rep, row);
 	double *q, r = 0;
 	int n = 0;
 
 	*best = best_peer(rep, row);
-	if (*best < 0 || !cell_has(rep, row, 0))
+	if (floor >= 0) {
+		*best = -1;
+		b = bench_cell(rep, (unsigned int)floor, 0);
+	} else if (*best >= 0) {
+		b = bench_cell(rep, row, *best);
+	} else {
 		return 0;
-	b = bench_cell(rep, row, *best);
+	}
+	if (!cell_has(rep, row, 0))
+		return 0;
 	q = malloc((size_t)rep->runs * sizeof(*q));
 	if (!q)
 		return 0;
@@ -182,7 +204,7 @@ static void ratio_text(const struct bench_report *rep, unsigned int row, char *o
 	double r = ratio(rep, row, &best);
 
 	if (r > 0)
-		snprintf(out, len, "x%.2f %s", r, rep->alloc[best].name);
+		snprintf(out, len, "x%.2f %s", r, best >= 0 ? rep->alloc[best].name : "host floor");
 	else
 		snprintf(out, len, "-");
 }
@@ -296,11 +318,12 @@ static void print_failures(const struct bench_report *rep, FILE *f, const char *
 static void kmm_check_line(const struct bench_report *rep, FILE *f)
 {
 	fprintf(f, "%d machine(s) checked after their run: %d violation(s) from "
-		"kmm_page_alloc_check(), %d from kmm_slab_check(), %ld page(s) not back after "
-		"kmm_quiesce()%s\n",
+		"kmm_page_alloc_check(), %d from kmm_slab_check(), %lu from kmm_vmalloc_check(), "
+		"%ld page(s) not back after kmm_quiesce()%s\n",
 		rep->kmm_checks, rep->kmm_check_violations, rep->kmm_slab_violations,
-		rep->kmm_lost_pages,
-		rep->kmm_check_violations || rep->kmm_slab_violations || rep->kmm_lost_pages
+		rep->kmm_vmalloc_violations, rep->kmm_lost_pages,
+		rep->kmm_check_violations || rep->kmm_slab_violations ||
+				rep->kmm_vmalloc_violations || rep->kmm_lost_pages
 			? "  <== FAILED" : "");
 }
 
@@ -449,7 +472,9 @@ void bench_print_json(const struct bench_report *rep, FILE *f)
 		json_str(f, w->peer_op);
 		fprintf(f, ",\n     \"results\": {\n");
 		for (int a = 0, first = 1; a < rep->nr_alloc; a++) {
-			if (rep->alloc[a].status != BENCH_ALLOC_OK)
+			/* a row without peers has kmm's cell only */
+			if (rep->alloc[a].status != BENCH_ALLOC_OK ||
+			    (a > 0 && !w->peer_run))
 				continue;
 			fprintf(f, "%s       \"%s\": ", first ? "" : ",\n", rep->alloc[a].name);
 			json_cell(rep, row, a, f);
@@ -460,15 +485,25 @@ void bench_print_json(const struct bench_report *rep, FILE *f)
 			json_str(f, rep->alloc[best].name);
 		else
 			fprintf(f, "null");
-		if (r > 0)
+		if (w->floor) {
+			/* over the host floor's row, not over a peer */
+			fprintf(f, ", \"kmm_vs_best\": null, \"floor\": ");
+			json_str(f, w->floor);
+			if (r > 0)
+				fprintf(f, ", \"kmm_vs_floor\": %.4f}", r);
+			else
+				fprintf(f, ", \"kmm_vs_floor\": null}");
+		} else if (r > 0) {
 			fprintf(f, ", \"kmm_vs_best\": %.4f}", r);
-		else
+		} else {
 			fprintf(f, ", \"kmm_vs_best\": null}");
+		}
 		fprintf(f, "%s\n", row + 1 < rep->nr_workloads ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"kmm_checks\": {\"machines\": %d, \"violations\": %d, "
-		"\"slab_violations\": %d, \"pages_lost\": %ld},\n", rep->kmm_checks,
-		rep->kmm_check_violations, rep->kmm_slab_violations, rep->kmm_lost_pages);
+		"\"slab_violations\": %d, \"vmalloc_violations\": %lu, \"pages_lost\": %ld},\n",
+		rep->kmm_checks, rep->kmm_check_violations, rep->kmm_slab_violations,
+		rep->kmm_vmalloc_violations, rep->kmm_lost_pages);
 	fprintf(f, "  \"failures\": %d,\n  \"results_file\": ", rep->failures);
 	if (rep->results_path[0])
 		json_str(f, rep->results_path);
@@ -495,9 +530,10 @@ int bench_write_markdown(const struct bench_report *rep, const char *path)
 	fprintf(f, "Nanoseconds per alloc+free pair: the median of %d run(s), the minimum in "
 		"parentheses; lower is better. `kmm/best` is kmm's time over the best peer's (the "
 		"peer of lowest median in the row), the median of that quotient over the runs: x0.85 "
-		"means kmm takes 0.85 of the fastest peer's time (below x1.00 kmm is faster). "
-		"Allocators alternate within each run. `bench/README.md` says what each row "
-		"measures.\n\n", rep->runs);
+		"means kmm takes 0.85 of the fastest peer's time (below x1.00 kmm is faster); in a "
+		"`vmalloc-N` row it is over the `host-mmap-N` row's time (`host floor`), which is "
+		"in kmm's column. Allocators alternate within each run. `bench/README.md` says "
+		"what each row measures.\n\n", rep->runs);
 	print_table(rep, f, false, true);
 	fprintf(f, "\n| workload | kmm does | the peers do |\n| :-- | :-- | :-- |\n");
 	for (unsigned int row = 0; row < rep->nr_workloads; row++) {

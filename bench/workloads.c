@@ -3,8 +3,9 @@
  * The table of workloads, one row of the results each: a kmm operation and
  * the user-level operation of the peers that it is compared with. A new
  * workload is a row here, a kmm function (kmm_workloads.c or a file of its
- * own) and a peer function (peer_workloads.c); the driver, the children and
- * the reports pick it up from this table.
+ * own) and a peer function (peer_workloads.c), or, where no malloc does the
+ * same, the row of its host floor; the driver, the children and the reports
+ * pick it up from this table.
  */
 #include <string.h>
 
@@ -120,6 +121,24 @@ const struct bench_workload bench_workloads[] = {
 		.kmm_run = bench_kmm_kmap_local_uncached,
 		.boot = BENCH_HIGHMEM_BOOT,
 	},
+#define BENCH_VMALLOC_ROWS(size, label)                                                   \
+	{                                                                                 \
+		.name = "vmalloc-" label,                                                 \
+		.kmm_op = "vmalloc(" #size ") + a write to every page + vfree "           \
+			  "(CPU time, the lazy purge included)",                          \
+		.peer_op = "none: compared with host-mmap-" label,                        \
+		.kmm_run = bench_kmm_vmalloc_##size,                                      \
+		.floor = "host-mmap-" label,                                              \
+	},                                                                                \
+	{                                                                                 \
+		.name = "host-mmap-" label,                                               \
+		.kmm_op = "the host floor, in kmm's column: mmap(" #size                  \
+			  ", MAP_PRIVATE|MAP_ANONYMOUS) + a write to every page + munmap "  \
+			  "(CPU time)",                                                   \
+		.peer_op = "none",                                                        \
+		.kmm_run = bench_host_mmap_##size,                                        \
+	},
+	BENCH_VMALLOC_SIZES(BENCH_VMALLOC_ROWS)
 };
 
 const unsigned int bench_nr_workloads = sizeof(bench_workloads) / sizeof(bench_workloads[0]);

@@ -10,13 +10,26 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$build/kmm-bench" --quick --output "$tmp/R.md" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; fail "kmm-bench --quick exited $?"; }
 for row in page-o0 page-o3 page-o9 page-2thr-remote kmalloc-8 kmalloc-96 kmalloc-192 kmalloc-8k \
 	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn \
-	kmap-cached kmap-uncached kmap_local-cached kmap_local-uncached; do
+	kmap-cached kmap-uncached kmap_local-cached kmap_local-uncached \
+	vmalloc-4k vmalloc-1M vmalloc-16M host-mmap-4k host-mmap-1M host-mmap-16M; do
 	grep -q "^$row " "$tmp/out" || fail "no $row row in the table"
 done
+# a vmalloc row has kmm's figure and its ratio over the host floor, no peers
+grep -Eq '^vmalloc-1M +[0-9.]+ \([0-9.]+\) +- .* x[0-9.]+ host floor$' "$tmp/out" ||
+	fail "the vmalloc-1M row has no figure or no ratio over its host floor"
+grep -q "0 from kmm_vmalloc_check()" "$tmp/out" || fail "vmalloc's walker is not in the checks"
 grep -q "glibc" "$tmp/out" || fail "no glibc column"
 grep -q "do not record: a --quick" "$tmp/R.md" || fail "a --quick RESULTS.md is not marked"
 "$build/kmm-bench" --quick --json --output "$tmp/R2.md" >"$tmp/json" 2>/dev/null || fail "--json run failed"
 python3 -m json.tool "$tmp/json" >/dev/null || fail "--json output is not JSON"
+python3 - "$tmp/json" <<'EOF' || fail "--json has no vmalloc-1M row over its floor"
+import json, sys
+rows = {w["name"]: w for w in json.load(open(sys.argv[1]))["workloads"]}
+v = rows["vmalloc-1M"]
+assert v["floor"] == "host-mmap-1M" and v["kmm_vs_floor"] > 0, v
+assert list(v["results"]) == ["kmm"] and v["results"]["kmm"]["median_ns"] > 0, v
+assert rows["host-mmap-1M"]["results"]["kmm"]["median_ns"] > 0
+EOF
 "$build/kmm-bench" --bogus >/dev/null 2>&1
 [ $? = 2 ] || fail "a bad option does not exit 2"
 echo "ok: kmm-bench --quick, --json and its errors"

@@ -6,47 +6,7 @@
 #   tests/test_cli_highmem.sh BUILD_DIR SOURCE_DIR [SANITIZER]
 set -u
 
-build=${1:?usage: test_cli_highmem.sh BUILD_DIR SOURCE_DIR [SANITIZER]}
-sanitizer=${3:-}
-kmm="$build/kmm"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-
-fail() {
-	echo "FAIL: $*"
-	if [ -f "$tmp/out" ]; then
-		echo "--- exit status: ${rc:-?}"
-		echo "--- stdout:"
-		head -n 40 "$tmp/out"
-		echo "--- stderr:"
-		head -n 60 "$tmp/err"
-	fi
-	exit 1
-}
-
-check() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-# run ARGS...: runs kmm with stdin from /dev/null; sets rc, $tmp/out, $tmp/err
-run() {
-	"$kmm" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-}
-
-expect_rc() {
-	[ "$rc" = "$1" ] || fail "$2: exit status $rc, expected $1"
-}
-
-out_has() { grep -Eq -- "$1" "$tmp/out" || fail "$2: stdout has no line matching /$1/"; }
-err_has() { grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr has no line matching /$1/"; }
-out_lacks() { ! grep -Eq -- "$1" "$tmp/out" || fail "$2: stdout has a line matching /$1/"; }
-err_lacks() { ! grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr has a line matching /$1/"; }
-
-[ -x "$kmm" ] || fail "$kmm is not built"
-[ -n "$sanitizer" ] && echo "# kmm built with -fsanitize=$sanitizer"
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh" "$@"
 
 HM="profile=i386-highmem mem=2G quiet"
 addr='0x[0-9a-f]+'

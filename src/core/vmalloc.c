@@ -40,11 +40,15 @@ static void warn_vmalloc(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, 
 	va_end(ap);
 }
 
+static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w);
+
 int kmm_vmalloc_init(struct kmm_machine *m)
 {
 	m->vmalloc = kmm_kzalloc(m, sizeof(*m->vmalloc), KMM_GFP_KERNEL);
 	if (!m->vmalloc)
 		return -12;
+	/* set once: the worker reads it while another task may queue the work again */
+	m->vmalloc->deferred_work.fn = deferred_free_fn;
 	return kmm_vmap_init(m);
 }
 
@@ -87,9 +91,11 @@ static int map_pages(struct kmm_machine *m, uintptr_t addr, struct kmm_page **ma
 }
 
 /*
- * Fills pages[0..nr) in the largest orders free now (no reclaim, no warning
- * for an order above 0), down to order 0 with the caller's flags. Returns
- * how many pages it got.
+ * Fills pages[0..nr) in the largest orders free now (no reclaim for an order
+ * above 0), down to order 0 with the caller's flags. Never with a warning of
+ * the page allocator: as in Linux, a shortfall is reported once, by the
+ * caller's "vmalloc error", which a page allocation failure report would
+ * otherwise silence (warn_alloc's ratelimit is shared).
  */
 static unsigned int alloc_area_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsigned int nr,
 				     struct kmm_page **pages)
@@ -97,6 +103,8 @@ static unsigned int alloc_area_pages(struct kmm_machine *m, kmm_gfp_t gfp, unsig
 	unsigned int max_order = m->desc.max_order, order = max_order, got = 0;
 	kmm_gfp_t high = (gfp & ~(KMM___GFP_DIRECT_RECLAIM | KMM___GFP_NOFAIL)) |
 			 KMM___GFP_NOWARN | KMM___GFP_NORETRY;
+
+	gfp |= KMM___GFP_NOWARN;
 
 	while (got < nr) {
 		unsigned int left = nr - got;
@@ -160,23 +168,35 @@ static unsigned long area_size(const struct kmm_vm_struct *area)
 	return area->flags & KMM_VM_NO_GUARD ? area->size : area->size - KMM_PAGE_SIZE;
 }
 
-static void free_page_array(struct kmm_machine *m, struct kmm_page **pages)
+static bool release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped);
+static struct kmm_vm_struct *remove_vm_area(struct kmm_machine *m, const void *addr,
+					    const char *fn, int line);
+
+/* True when a purge is due (see release_area). */
+static bool free_page_array(struct kmm_machine *m, struct kmm_page **pages)
 {
-	if (kmm_is_vmalloc_addr(m, pages))
-		kmm_vfree(m, pages);
-	else
+	struct kmm_vm_struct *area;
+
+	if (!kmm_is_vmalloc_addr(m, pages)) {
 		kmm_kfree(m, pages);
+		return false;
+	}
+	area = remove_vm_area(m, pages, "vfree", 3426);
+	return area && release_area(m, area, true);
 }
 
 /*
  * Takes a mapped (or half-built) area out of service: the range goes to the
  * lazy purge, the pages back to the page allocator unless they are the
- * caller's (vmap without VM_MAP_PUT_PAGES).
+ * caller's (vmap without VM_MAP_PUT_PAGES). True when enough lazily freed
+ * pages gathered for a purge, which the caller runs once it holds no lock.
  */
-static void release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped)
+static bool release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool mapped)
 {
+	bool purge = false;
+
 	if (mapped)
-		kmm_free_vmap_area_lazy(m, area->va);
+		purge = kmm_free_vmap_area_lazy(m, area->va);
 	else
 		kmm_free_vmap_area_now(m, area->va);
 	if (area->pages && (area->flags & (KMM_VM_ALLOC | KMM_VM_MAP_PUT_PAGES))) {
@@ -189,16 +209,17 @@ static void release_area(struct kmm_machine *m, struct kmm_vm_struct *area, bool
 	if (area->map && area->map != area->pages)
 		kmm_kfree(m, area->map);
 	if (area->pages)
-		free_page_array(m, area->pages);
+		purge |= free_page_array(m, area->pages);
 	kmm_kfree(m, area);
+	return purge;
 }
 
 /* Publishes a finished area to /proc/vmallocinfo (clear_vm_uninitialized_flag). */
 static void area_ready(struct kmm_machine *m, struct kmm_vm_struct *area)
 {
-	kmm_spin_lock(&m->vmalloc->lock);
+	vm_lock(m, &m->vmalloc->lock);
 	area->flags &= ~KMM_VM_UNINITIALIZED;
-	kmm_spin_unlock(&m->vmalloc->lock);
+	vm_unlock(m, &m->vmalloc->lock);
 }
 
 static void *vmalloc_area_node(struct kmm_machine *m, struct kmm_vm_struct *area, kmm_gfp_t gfp)
@@ -367,22 +388,33 @@ void *kmm___vmalloc(struct kmm_machine *m, unsigned long size, kmm_gfp_t gfp)
 
 /* ---- freeing ---- */
 
+/*
+ * vfree_atomic's second half, on the workqueue (or in vm_unmap_aliases):
+ * releases the areas taken out of the busy tree. Under purge_lock, which
+ * the walker takes too, so that it never sees one half-released: an area
+ * is either whole on the list or gone from it.
+ */
 static void deferred_free_fn(struct kmm_machine *m, struct kmm_work *w)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
 	struct kmm_vm_struct *list;
+	bool purge = false;
 
 	(void)w;
-	kmm_spin_lock(&vm->deferred_lock);
+	vm_lock(m, &vm->purge_lock);
+	vm_lock(m, &vm->deferred_lock);
 	list = vm->deferred;
 	vm->deferred = NULL;
-	kmm_spin_unlock(&vm->deferred_lock);
+	vm_unlock(m, &vm->deferred_lock);
 	while (list) {
 		struct kmm_vm_struct *next = list->next_deferred;
 
-		release_area(m, list, true);
+		purge |= release_area(m, list, true);
 		list = next;
 	}
+	vm_unlock(m, &vm->purge_lock);
+	if (purge)
+		kmm_purge_vmap_areas(m);
 }
 
 /* The busy area starting at addr, taken out of the busy tree, with the kernel's warnings. */
@@ -415,11 +447,10 @@ void kmm_vfree_atomic(struct kmm_machine *m, const void *addr)
 	area = remove_vm_area(m, addr, "vfree", 3426);
 	if (!area)
 		return;
-	kmm_spin_lock(&vm->deferred_lock);
+	vm_lock(m, &vm->deferred_lock);
 	area->next_deferred = vm->deferred;
 	vm->deferred = area;
-	kmm_spin_unlock(&vm->deferred_lock);
-	vm->deferred_work.fn = deferred_free_fn;
+	vm_unlock(m, &vm->deferred_lock);
 	kmm_plat_queue_work(m, &vm->deferred_work);
 }
 
@@ -434,8 +465,8 @@ void kmm_vfree(struct kmm_machine *m, const void *addr)
 		return;
 	}
 	area = remove_vm_area(m, addr, "vfree", 3426);
-	if (area)
-		release_area(m, area, true);
+	if (area && release_area(m, area, true))
+		kmm_purge_vmap_areas(m);
 }
 
 /* ---- vmap ---- */
@@ -490,8 +521,8 @@ void kmm_vunmap(struct kmm_machine *m, const void *addr)
 		return;
 	}
 	area = remove_vm_area(m, addr, "vunmap", 3473);
-	if (area)
-		release_area(m, area, true);
+	if (area && release_area(m, area, true))
+		kmm_purge_vmap_areas(m);
 }
 
 /* ---- lookups ---- */
@@ -505,7 +536,7 @@ struct kmm_page *kmm_vmalloc_to_page(struct kmm_machine *m, const void *addr)
 
 	if (!kmm_is_vmalloc_addr(m, addr))
 		return NULL;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	va = kmm_find_vmap_area_locked(vm, a);
 	if (va && va->vm && va->vm->map) {
 		unsigned long i = (a - va->va_start) >> KMM_PAGE_SHIFT;
@@ -513,7 +544,7 @@ struct kmm_page *kmm_vmalloc_to_page(struct kmm_machine *m, const void *addr)
 		if (i < va->vm->nr_map)
 			page = va->vm->map[i];
 	}
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return page;
 }
 
@@ -532,15 +563,21 @@ size_t kmm_vmalloc_size(struct kmm_machine *m, const void *addr)
 
 	if (!kmm_is_vmalloc_addr(m, addr))
 		return 0;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	va = kmm_find_vmap_area_locked(vm, (uintptr_t)addr);
 	if (va && va->vm && !(va->vm->flags & KMM_VM_UNINITIALIZED))
 		size = area_size(va->vm);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return size;
 }
 
 void kmm_vm_unmap_aliases(struct kmm_machine *m)
 {
+	/*
+	 * The areas vfree_atomic() left to the workqueue are lazily freed
+	 * too: released here first (or waited for, if the worker is on
+	 * them), so that afterwards nothing of a freed area remains.
+	 */
+	deferred_free_fn(m, &m->vmalloc->deferred_work);
 	kmm_purge_vmap_areas(m);
 }

@@ -58,8 +58,27 @@ struct kmm_vmalloc {
 	kmm_spinlock_t deferred_lock;
 	struct kmm_vm_struct *deferred;
 	struct kmm_work deferred_work;
-	struct kmm_work purge_work;
 };
+
+/*
+ * vmalloc's spinlocks, taken as the kernel's spin_lock() disables
+ * preemption: the task holds its CPU for the whole section. A task inside
+ * one may call the slab or page allocator, which enter the kernel on a CPU;
+ * if it could wait for a free CPU there while holding the lock, a task
+ * spinning on the lock from atomic context on the only CPU would never let
+ * it have one.
+ */
+static inline void vm_lock(struct kmm_machine *m, kmm_spinlock_t *l)
+{
+	kmm_plat_cpu_get(m);
+	kmm_spin_lock(l);
+}
+
+static inline void vm_unlock(struct kmm_machine *m, kmm_spinlock_t *l)
+{
+	kmm_spin_unlock(l);
+	kmm_plat_cpu_put(m);
+}
 
 static inline unsigned long kmm_va_size(const struct kmm_vmap_area *va)
 {
@@ -88,10 +107,14 @@ struct kmm_vmap_area *kmm_find_vmap_area_locked(struct kmm_vmalloc *vm, uintptr_
 struct kmm_vmap_area *kmm_unlink_vmap_area(struct kmm_machine *m, uintptr_t addr);
 /*
  * Frees a range taken out of the busy tree: it stays mapped (as a stale
- * TLB entry would) until the next purge unmaps it in a batch.
+ * TLB entry would) until the next purge unmaps it in a batch. True when
+ * more than lazy_max_pages() wait: the caller should see a purge run.
  */
-void kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va);
-/* Frees a range that was never mapped: straight back to the free space. */
+bool kmm_free_vmap_area_lazy(struct kmm_machine *m, struct kmm_vmap_area *va);
+/*
+ * Frees the range of an area that failed before it was mapped: out of the
+ * busy tree and straight back to the free space.
+ */
 void kmm_free_vmap_area_now(struct kmm_machine *m, struct kmm_vmap_area *va);
 void kmm_purge_vmap_areas(struct kmm_machine *m);
 

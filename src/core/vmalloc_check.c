@@ -21,13 +21,13 @@ void kmm_vmalloc_stats(struct kmm_machine *m, struct kmm_vmalloc_stats *st)
 		return;
 	st->nr_vmalloc_pages = __atomic_load_n(&vm->nr_vmalloc_pages, __ATOMIC_RELAXED);
 	st->nr_host_maps = __atomic_load_n(&vm->nr_host_maps, __ATOMIC_RELAXED);
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	st->nr_areas = vm->nr_busy;
 	st->lazy_pages = vm->lazy_nr;
 	st->nr_purges = vm->nr_purges;
 	st->largest_free = vm->free_root ? vm->free_root->subtree_max_size : 0;
 	kmm_vmap_tree_walk(vm->free_root, sum_size, &st->free_bytes);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 }
 
 /* ---- walking the areas ---- */
@@ -74,12 +74,12 @@ int kmm_vmalloc_for_each(struct kmm_machine *m,
 
 	if (!vm)
 		return 0;
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->lock);
 	ret = kmm_vmap_tree_walk(vm->busy_root, visit, &c);
 	c.unpurged = true;
 	if (!ret)
 		ret = kmm_vmap_tree_walk(vm->purge_root, visit, &c);
-	kmm_spin_unlock(&vm->lock);
+	vm_unlock(m, &vm->lock);
 	return ret;
 }
 
@@ -161,6 +161,18 @@ static int check_range(void *arg, struct kmm_vmap_area *va)
 	return 0;
 }
 
+/*
+ * How many entries of map[] to trust: nr_map, but never more than the
+ * area's range holds, so that a corrupt nr_map is reported, not followed
+ * out of the array.
+ */
+static unsigned int map_entries(const struct kmm_vmap_area *va, const struct kmm_vm_struct *v)
+{
+	unsigned long room = (kmm_va_size(va) >> KMM_PAGE_SHIFT) - !(v->flags & KMM_VM_NO_GUARD);
+
+	return v->nr_map < room ? v->nr_map : (unsigned int)room;
+}
+
 static int check_busy(void *arg, struct kmm_vmap_area *va)
 {
 	struct check_ctx *c = arg;
@@ -181,7 +193,7 @@ static int check_busy(void *arg, struct kmm_vmap_area *va)
 	if (v->nr_map > (v->size >> KMM_PAGE_SHIFT) - !(v->flags & KMM_VM_NO_GUARD))
 		VBAD(c, "area %#lx maps %u pages into %lu bytes\n", (unsigned long)va->va_start,
 		     v->nr_map, v->size);
-	for (unsigned int i = 0; i < v->nr_map; i++)
+	for (unsigned int i = 0; i < map_entries(va, v); i++)
 		if (!kmm_page_in_mem_map(c->m, v->map[i])) {
 			VBAD(c, "area %#lx: page %u (%p) is not a struct page of the machine\n",
 			     (unsigned long)va->va_start, i, (void *)v->map[i]);
@@ -196,7 +208,7 @@ static int check_busy(void *arg, struct kmm_vmap_area *va)
 				break;
 			}
 	}
-	c->expected_pages += v->nr_map;
+	c->expected_pages += map_entries(va, v);
 	return 0;
 }
 
@@ -216,10 +228,13 @@ static void check_mapping(void *arg, uintptr_t start, size_t len, kmm_phys_addr_
 
 		if (!va) {
 			struct kmm_vmap_area *p = c->vm->purge_root;
+			const struct kmm_vm_struct *d = c->vm->deferred;
 
 			while (p && !(a >= p->va_start && a < p->va_end))
 				p = a < p->va_start ? p->left : p->right;
-			if (!p)
+			while (d && !(a >= d->addr && a < d->addr + d->size))
+				d = d->next_deferred;
+			if (!p && !d)
 				VBAD(c, "%#lx is mapped (phys %#llx) but belongs to no area\n",
 				     (unsigned long)a, (unsigned long long)phys);
 			continue;
@@ -227,7 +242,7 @@ static void check_mapping(void *arg, uintptr_t start, size_t len, kmm_phys_addr_
 		if (!v || (v->flags & KMM_VM_UNINITIALIZED))
 			continue;
 		i = (a - va->va_start) >> KMM_PAGE_SHIFT;
-		if (i >= v->nr_map) {
+		if (i >= map_entries(va, v)) {
 			VBAD(c, "area %#lx: its guard page %#lx is mapped\n",
 			     (unsigned long)va->va_start, (unsigned long)a);
 			continue;
@@ -240,6 +255,29 @@ static void check_mapping(void *arg, uintptr_t start, size_t len, kmm_phys_addr_
 	}
 }
 
+/*
+ * The areas vfree_atomic() took out of the busy tree, waiting for the
+ * workqueue: still whole (deferred_free_fn() releases them under
+ * purge_lock), their ranges and pages still theirs. Returns the bytes.
+ */
+static unsigned long check_deferred(struct check_ctx *c)
+{
+	unsigned long bytes = 0;
+
+	for (const struct kmm_vm_struct *v = c->vm->deferred; v; v = v->next_deferred) {
+		if (!v->va || v->va->va_start != v->addr || kmm_va_size(v->va) != v->size ||
+		    v->va->flags != KMM_VA_BUSY) {
+			VBAD(c, "area %#lx waiting for vfree_atomic's work has lost its range\n",
+			     (unsigned long)v->addr);
+			continue;
+		}
+		bytes += v->size;
+		if (v->flags & KMM_VM_ALLOC)
+			c->alloc_pages += v->nr_pages;
+	}
+	return bytes;
+}
+
 unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 {
 	struct kmm_vmalloc *vm = m->vmalloc;
@@ -249,8 +287,8 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 
 	if (!vm)
 		return 0;
-	kmm_spin_lock(&vm->purge_lock);
-	kmm_spin_lock(&vm->lock);
+	vm_lock(m, &vm->purge_lock);
+	vm_lock(m, &vm->lock);
 	c.tree = "free";
 	c.tree_flag = KMM_VA_FREE;
 	check_shape(&c, vm->free_root, true);
@@ -271,10 +309,15 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	check_shape(&c, vm->purge_root, false);
 	kmm_vmap_tree_walk(vm->purge_root, check_range, &c);
 	covered += c.bytes;
+	vm_lock(m, &vm->deferred_lock);
+	covered += check_deferred(&c);
 	if (c.bytes >> KMM_PAGE_SHIFT != vm->lazy_nr)
 		VBAD(&c, "%lu pages wait for the purge, lazy_nr says %lu\n", c.bytes >> KMM_PAGE_SHIFT,
 		     vm->lazy_nr);
-	/* free, busy and purge ranges are disjoint (checked below by the sum) and cover the region */
+	/*
+	 * free, busy, purge and deferred ranges are disjoint (checked below by
+	 * the sum) and cover the region
+	 */
 	if (covered != region)
 		VBAD(&c, "the trees cover %lu bytes of a %lu-byte region (ranges overlap or are lost)\n",
 		     covered, region);
@@ -289,7 +332,8 @@ unsigned long kmm_vmalloc_check(struct kmm_machine *m)
 	    c.mapped_pages != c.expected_pages)
 		VBAD(&c, "the busy areas map %lu pages, the host maps %lu of them\n",
 		     c.expected_pages, c.mapped_pages);
-	kmm_spin_unlock(&vm->lock);
-	kmm_spin_unlock(&vm->purge_lock);
+	vm_unlock(m, &vm->deferred_lock);
+	vm_unlock(m, &vm->lock);
+	vm_unlock(m, &vm->purge_lock);
 	return c.bad;
 }
