@@ -7,49 +7,7 @@
 #   tests/test_cli_replay.sh BUILD_DIR SOURCE_DIR [SANITIZER]
 set -u
 
-build=${1:?usage: test_cli_replay.sh BUILD_DIR SOURCE_DIR [SANITIZER]}
-src=${2:?usage: test_cli_replay.sh BUILD_DIR SOURCE_DIR [SANITIZER]}
-sanitizer=${3:-}
-kmm="$build/kmm"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-
-fail() {
-	echo "FAIL: $*"
-	if [ -f "$tmp/out" ]; then
-		echo "--- exit status: ${rc:-?}"
-		echo "--- stdout:"
-		head -n 60 "$tmp/out"
-		echo "--- stderr:"
-		head -n 60 "$tmp/err"
-	fi
-	exit 1
-}
-
-check() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-# run ARGS...: runs kmm with stdin from /dev/null; sets rc, $tmp/out, $tmp/err
-run() {
-	"$kmm" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-}
-
-expect_rc() {
-	[ "$rc" = "$1" ] || fail "$2: exit status $rc, expected $1"
-}
-
-out_has() { grep -Eq -- "$1" "$tmp/out" || fail "$2: stdout has no line matching /$1/"; }
-err_has() { grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr has no line matching /$1/"; }
-out_lacks() { ! grep -Eq -- "$1" "$tmp/out" || fail "$2: stdout has a line matching /$1/"; }
-err_lacks() { ! grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr has a line matching /$1/"; }
-
-
-[ -x "$kmm" ] || fail "$kmm is not built"
-[ -n "$sanitizer" ] && echo "# kmm built with -fsanitize=$sanitizer"
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh" "$@"
 data="$src/tests/data"
 shared="$src/../shared/traces"
 
@@ -128,7 +86,7 @@ check "--json: valid JSON with the report's figures"
 # --level: slab only, page only
 run replay --level slab "$data/replay-basic.ftrace.txt"
 expect_rc 0 "--level slab"
-out_has '^  skipped by --level +7$' "--level slab skips the 7 page events"
+out_has '^  skipped by --level +5$' "--level slab skips the 5 page events"
 out_lacks 'SUMMARY \(page allocator\)' "--level slab has no page summary"
 out_lacks 'counted twice' "--level slab does not warn of double counting"
 run replay --level page "$data/replay-basic.ftrace.txt"

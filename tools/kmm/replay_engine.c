@@ -767,6 +767,10 @@ int replay_file(struct replay *r, const char *path)
 		if (!r->first_ts)
 			r->first_ts = ev.ts_ns;
 		r->last_ts = ev.ts_ns;
+		if (!(r->level & (slab ? REPLAY_SLAB : REPLAY_PAGE))) {
+			r->skipped_level++;
+			continue;
+		}
 		/*
 		 * A page freed through the batched path is logged twice: mm_page_free
 		 * as each page is freed, then mm_page_free_batched for each page of
@@ -790,10 +794,6 @@ int replay_file(struct replay *r, const char *path)
 					continue;
 				}
 			}
-		}
-		if (!(r->level & (slab ? REPLAY_SLAB : REPLAY_PAGE))) {
-			r->skipped_level++;
-			continue;
 		}
 		switch (ev.type) {
 		case TEV_KMALLOC:
