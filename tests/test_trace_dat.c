@@ -4,8 +4,8 @@
  * the repository) read as `trace-cmd report` of it reads, event by event
  * and field by field (its text prints microseconds, the file holds ns);
  * the same file xz-compressed (copied to a memory file for libtracecmd);
- * and cut short or cut in its header, read as far as it goes or refused,
- * never a crash. Skipped (77) in a build without libtracecmd, or where
+ * and cut short, or with bytes changed where libtracecmd itself crashes,
+ * read as far as it goes or refused, never a crash. Skipped (77) in a build without libtracecmd, or where
  * ../shared is absent.
  */
 #define _GNU_SOURCE
@@ -196,6 +196,47 @@ static void dat_cut(struct kunit *test)
 	}
 }
 
+/*
+ * Bytes of the file changed where libtracecmd 3.1.6 dereferences NULL in its
+ * own clean-up (found by flipping bytes): the reader reports it, and lives.
+ */
+static void dat_corrupt(struct kunit *test)
+{
+	static const struct {
+		long offset;
+		unsigned char byte;
+	} flips[] = { { 1145653, 0x2d }, { 1146645, 0x9d }, { 72679, 0x30 }, { 733487, 0x4d } };
+
+	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+		char *path = copy_prefix(DAT, 0);
+		char err[512] = "";
+		struct trace_reader *r;
+		int fd;
+
+		KUNIT_ASSERT_NOT_NULL(test, path);
+		fd = open(path, O_WRONLY);
+		KUNIT_ASSERT_GE(test, fd, 0);
+		KUNIT_EXPECT_EQ(test, pwrite(fd, &flips[i].byte, 1, flips[i].offset), 1);
+		close(fd);
+		r = trace_open(path, err, sizeof(err));
+		if (r) {
+			struct trace_event ev;
+			int n = 0, ret;
+
+			while ((ret = trace_next(r, &ev)) > 0)
+				n++;
+			printf("    # byte %ld = %#x: %d events, then %s\n", flips[i].offset,
+			       flips[i].byte, n, ret ? trace_error(r) : "the end");
+			trace_close(r);
+		} else {
+			printf("    # byte %ld = %#x: %s\n", flips[i].offset, flips[i].byte, err);
+			KUNIT_EXPECT_STRSTR(test, err, path);
+		}
+		unlink(path);
+		free(path);
+	}
+}
+
 static int suite_init(void)
 {
 #ifndef KMM_HAVE_LIBTRACECMD
@@ -212,6 +253,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(dat_equals_report),
 	KUNIT_CASE(dat_compressed),
 	KUNIT_CASE(dat_cut),
+	KUNIT_CASE(dat_corrupt),
 	{}
 };
 

@@ -120,7 +120,8 @@ struct trace_stats {
 	uint64_t file_size;	/* its size as stored, 0 if unknown (a pipe): progress = bytes_file / it */
 	uint64_t skipped_lines;	/* headers, comments, blank and stack-trace lines: no events */
 	uint64_t lost_events;	/* lost by the recorder: "CPU:N [LOST n EVENTS]", missed records */
-	uint64_t gfp_unknown;	/* gfp_flags names no kernel version kmm knows has (no bits) */
+	/* names in gfp_flags that no kernel kmm knows has (they give no bits), once per text */
+	uint64_t gfp_unknown;
 	char gfp_unknown_first[48];	/* the first such name */
 	const char *compression;	/* "xz", "gzip", "zstd", "bzip2" or NULL */
 	const char *decompressor;	/* "liblzma", "zlib", "xz -dc", ... or NULL */
