@@ -115,10 +115,14 @@ struct replay_sample {
 	int unusable[REPLAY_MAX_ZONES][REPLAY_MAX_ORDER];
 };
 
+#define REPLAY_OTHER_NAMES 8
+
 struct replay_file {
 	char *path;
 	struct trace_stats stats;
-	char other[16][40];		/* names of skipped events seen (the first few) */
+	char other[REPLAY_OTHER_NAMES][48];	/* names of skipped events, in order of first sight */
+	uint64_t other_count[REPLAY_OTHER_NAMES];
+	size_t nr_other;
 };
 
 struct replay {
@@ -150,6 +154,7 @@ struct replay {
 	uint64_t ev[TEV_NR];
 	uint64_t unmatched[TEV_NR];	/* frees of what was allocated before the trace */
 	uint64_t reused;		/* allocations of a pointer/pfn still live (a free was missed) */
+	uint64_t recorded_failures;	/* allocations that failed on the recorded machine (ptr 0) */
 	uint64_t slab_allocs, slab_req, slab_alloc, slab_kmm, slab_freed, slab_pingpong;
 	uint64_t slab_cross_node;
 	uint64_t page_allocs, page_alloc_pages, page_frees, page_free_pages;

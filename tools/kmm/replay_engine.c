@@ -298,8 +298,10 @@ static void slab_alloc(struct replay *r, struct xlate *x, const struct trace_eve
 			kmalloc_name(rstr_get(&r->str, c->name), &extra);
 		}
 	}
-	if (!ev->ptr)
-		return;		/* the recorded allocation failed: nothing to replay */
+	if (ev->failed || !ev->ptr) {
+		r->recorded_failures++;	/* it failed on the recorded machine: nothing to replay */
+		return;
+	}
 	o = rmap_get(&r->objs, ev->ptr);
 	if (o) {
 		/* the trace lost this pointer's free: let it go before it comes back */
@@ -460,8 +462,8 @@ static void page_alloc(struct replay *r, struct xlate *x, const struct trace_eve
 	r->order_hist[ord][mt_index(ev->migratetype)]++;
 	if (g)
 		g->hits++;
-	if (ev->pfn == UINT64_MAX || (!ev->pfn && ev->order > 20)) {
-		/* the recorded allocation failed (pfn -1) */
+	if (ev->failed) {
+		/* the recorded allocation failed: perf kmem counts it, there is nothing to replay */
 		r->page_fail++;
 		r->page_fail_pages += 1ULL << ev->order;
 		return;
@@ -822,6 +824,10 @@ int replay_file(struct replay *r, const char *path)
 		memset(nf, 0, sizeof(*nf));
 		nf->path = strdup(path);
 		nf->stats = *trace_stats(rd);
+		for (const char *name; nf->nr_other < REPLAY_OTHER_NAMES &&
+		     (name = trace_other_event(rd, nf->nr_other, &nf->other_count[nf->nr_other]));
+		     nf->nr_other++)
+			snprintf(nf->other[nf->nr_other], sizeof(nf->other[0]), "%s", name);
 	}
 	if (r->progress)
 		progress(r, trace_stats(rd), true);

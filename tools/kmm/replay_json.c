@@ -130,6 +130,14 @@ void replay_report_json(const struct replay *r, FILE *f)
 		fprintf(f, ",");
 		jnum(f, "lines", st->lines, true);
 		jnum(f, "other_events", st->other_events, true);
+		jkey(f, "other_event_names");
+		fprintf(f, "{");
+		for (size_t k = 0; k < r->files[i].nr_other; k++) {
+			fprintf(f, "%s", k ? "," : "");
+			jnum(f, r->files[i].other[k], r->files[i].other_count[k], false);
+		}
+		fprintf(f, "},");
+		jnum(f, "lost_events", st->lost_events, true);
 		jnum(f, "malformed", st->malformed, true);
 		jkey(f, "first_malformed");
 		fprintf(f, "[");
@@ -162,6 +170,7 @@ void replay_report_json(const struct replay *r, FILE *f)
 	jnum(f, "mm_page_free_batched", r->unmatched[TEV_PAGE_FREE_BATCHED], false);
 	fprintf(f, "},");
 	jnum(f, "allocated_again_while_live", r->reused, true);
+	jnum(f, "recorded_failures", r->recorded_failures, true);
 	jnum(f, "live_objects", r->live_objs, true);
 	jnum(f, "live_object_bytes", r->live_obj_bytes, true);
 	jnum(f, "live_page_event_pages", r->kind_pages[KIND_PAGES], true);

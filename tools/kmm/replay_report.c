@@ -102,6 +102,19 @@ static void header(const struct replay *r, FILE *f)
 		fprintf(f, "  %s: %s, %llu lines, %llu malformed\n", r->files[i].path,
 			trace_format_name(st->format), (unsigned long long)st->lines,
 			(unsigned long long)st->malformed);
+		if (st->lost_events)
+			fprintf(f, "    the recorder lost %llu events: figures are a lower bound\n",
+				(unsigned long long)st->lost_events);
+		if (r->files[i].nr_other) {
+			fprintf(f, "    other events, skipped:");
+			for (size_t k = 0; k < r->files[i].nr_other; k++)
+				fprintf(f, " %s %llu", r->files[i].other[k],
+					(unsigned long long)r->files[i].other_count[k]);
+			fprintf(f, "%s\n", st->other_events > 0 && r->files[i].nr_other == REPLAY_OTHER_NAMES ? " ..." : "");
+		}
+		if (st->gfp_unknown)
+			fprintf(f, "    %llu gfp_flags names kmm does not know (the first: %s) read as no flags\n",
+				(unsigned long long)st->gfp_unknown, st->gfp_unknown_first);
 		for (int k = 0; k < 5 && k < (int)st->malformed; k++)
 			fprintf(f, "    line %llu: %s: %s\n",
 				(unsigned long long)st->first_malformed[k].line,
@@ -131,6 +144,8 @@ static void events(const struct replay *r, FILE *f)
 		(unsigned long long)r->unmatched[TEV_PAGE_FREE_BATCHED]);
 	fprintf(f, "  allocated again while live (the trace lost the free): %llu\n",
 		(unsigned long long)r->reused);
+	fprintf(f, "  allocations that failed on the recorded machine (not replayed): %llu\n",
+		(unsigned long long)r->recorded_failures);
 	fprintf(f, "  live at the end: %llu objects (%llu bytes), %llu pages of page events\n",
 		(unsigned long long)r->live_objs, (unsigned long long)r->live_obj_bytes,
 		(unsigned long long)r->kind_pages[KIND_PAGES]);
