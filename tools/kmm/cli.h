@@ -23,6 +23,13 @@ const struct cli_command *cli_find_command(const char *name);
 int cli_split(char *line, char **argv, int max);
 /* Runs the commands of text (';' or newline separated); returns how many failed. */
 int cli_run_text(struct kmm_machine *m, const char *text, const char *origin);
+/*
+ * The script file being run (NULL: none). A relative path a script's command
+ * names is looked up next to the script first, then in the current
+ * directory: cli_script_relative() returns the one to open (in buf, or path).
+ */
+void cli_set_script(const char *path);
+const char *cli_script_relative(const char *path, char *buf, size_t len);
 /* Runs commands from a stream, with a prompt when interactive. */
 int cli_run_stream(struct kmm_machine *m, FILE *f, const char *origin, int interactive);
 

@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 	if (commands)
 		failed += cli_run_text(m, commands, "-c");
 	if (in) {
+		cli_set_script(script);
 		failed += cli_run_stream(m, in, script, 0);
 		fclose(in);
 	} else if (!commands || (script && !strcmp(script, "-"))) {

@@ -139,12 +139,13 @@ static int run(struct kmm_machine *m, const struct replay_opts *o, int argc, cha
 {
 	struct replay r;
 	int failed = 0;
+	char path[4096];
 
 	if (replay_init(&r, m, o->level, o->every))
 		return 1;
 	r.progress = isatty(STDERR_FILENO);
 	for (int i = o->first; i < argc; i++)
-		failed |= replay_file(&r, argv[i]);
+		failed |= replay_file(&r, cli_script_relative(argv[i], path, sizeof(path)));
 	if (!r.events) {
 		replay_destroy(&r);
 		return 1;

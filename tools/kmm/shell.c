@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -120,6 +121,27 @@ int cli_run_text(struct kmm_machine *m, const char *text, const char *origin)
 		failed += run_line(m, line, origin);
 	free(copy);
 	return failed;
+}
+
+/* The script being run, if any: commands that read files look next to it first. */
+static const char *script_file;
+
+void cli_set_script(const char *path)
+{
+	script_file = path;
+}
+
+const char *cli_script_relative(const char *path, char *buf, size_t len)
+{
+	const char *slash;
+
+	if (!script_file || path[0] == '/' || !strcmp(path, "-"))
+		return path;
+	slash = strrchr(script_file, '/');
+	if (!slash)
+		return path;
+	snprintf(buf, len, "%.*s/%s", (int)(slash - script_file), script_file, path);
+	return access(buf, F_OK) ? path : buf;
 }
 
 int cli_run_stream(struct kmm_machine *m, FILE *f, const char *origin, int interactive)
