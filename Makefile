@@ -42,6 +42,7 @@ conformance:
 # kmm against glibc, jemalloc, tcmalloc and mimalloc, side by side (bench/README.md).
 bench: build
 	./$(BUILD)/kmm-bench
+	python3 bench/replay_bench.py --build $(BUILD) | tee -a $(BUILD)/bench/RESULTS.md
 
 # The same, then its results recorded in bench/RESULTS.md (to commit).
 bench-record: bench
