@@ -90,7 +90,10 @@ const struct replay_page_group **replay_sorted_groups(const struct replay *r)
 
 static void header(const struct replay *r, FILE *f)
 {
-	fprintf(f, "kmm replay on \"%s\" (%s, %d CPUs), level %s\n", kmm_cmdline(r->m),
+	const char *cmdline = kmm_cmdline(r->m);
+
+	fprintf(f, "kmm replay on %s%s%s (%s, %d CPUs), level %s\n", *cmdline ? "\"" : "",
+		*cmdline ? cmdline : "the profile's defaults", *cmdline ? "\"" : "",
 		kmm_profile_name(r->m), r->nr_cpus,
 		r->level == REPLAY_ALL ? "all" : r->level == REPLAY_SLAB ? "slab" : "page");
 	if (r->level == REPLAY_ALL)
