@@ -81,6 +81,12 @@ struct kmm_machine_desc {
 	int console_loglevel;
 	bool memblock_debug;
 	bool stop_at_memblock;		/* kmm.stop_at=memblock: no page allocator */
+	/*
+	 * kmm.ram=anon: RAM is private anonymous host memory, mapped once (the
+	 * direct map), so a fork()ed child gets a copy of it; nothing can map
+	 * its frames a second time: no vmalloc, vmap or highmem.
+	 */
+	bool ram_anon;
 	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
 	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */

@@ -31,6 +31,7 @@ struct boot_args {
 	struct { uint64_t start, size; } memmap[8];
 	int nr_memmap;
 	bool stop_at_memblock;
+	bool ram_anon;
 	long min_free_kbytes;
 	long page_reporting_order;
 	const char *fail_page_alloc;
@@ -154,6 +155,12 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		if (strcmp(val, "memblock"))
 			return kmm_set_error(-EINVAL, "kmm.stop_at=%s: invalid value (expected 'memblock')", val);
 		a->stop_at_memblock = true;
+		return 0;
+	}
+	if (!strcmp(key, "kmm.ram")) {
+		if (strcmp(val, "memfd") && strcmp(val, "anon"))
+			return kmm_set_error(-EINVAL, "kmm.ram=%s: invalid value (expected 'memfd' or 'anon')", val);
+		a->ram_anon = !strcmp(val, "anon");
 		return 0;
 	}
 	if (!strcmp(key, "failslab")) {
@@ -343,6 +350,10 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 		return kmm_set_error(-EINVAL, "vmalloc=%llu: out of range (8M..%s)",
 				     (unsigned long long)a.vmalloc, p->highmem ? "768M" : "1T");
 
+	if (a.ram_anon && p->highmem)
+		return kmm_set_error(-EINVAL, "kmm.ram=anon: profile %s has highmem, which kmap maps at a second address; it needs kmm.ram=memfd",
+				     p->name);
+
 	memset(d, 0, sizeof(*d));
 	d->profile = p->name;
 	d->arch = p->arch;
@@ -379,6 +390,7 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 			      : a.quiet ? KMM_CONSOLE_LOGLEVEL_QUIET : KMM_CONSOLE_LOGLEVEL_DEFAULT;
 	d->memblock_debug = a.memblock_debug;
 	d->stop_at_memblock = a.stop_at_memblock;
+	d->ram_anon = a.ram_anon;
 	d->min_free_kbytes = (int)a.min_free_kbytes;
 	d->page_reporting_order = (int)a.page_reporting_order;
 	d->have_slub_debug = a.slub_debug != NULL;

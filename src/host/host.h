@@ -27,8 +27,9 @@ struct kmm_cpu {
 };
 
 struct kmm_plat {
-	int memfd;			/* physical memory, offset = phys - phys_offset */
-	uint64_t memfd_size;
+	int memfd;			/* physical memory, offset = phys - phys_offset; -1: kmm.ram=anon */
+	uint64_t memfd_size;		/* bytes of physical memory (the memfd's size) */
+	uint64_t low_bytes;		/* of which in the direct map */
 	void *window;			/* the reserved kernel virtual window */
 	size_t window_size;
 	uint64_t boot_ns;		/* CLOCK_MONOTONIC at boot */
