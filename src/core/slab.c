@@ -1049,10 +1049,19 @@ static int check_all_slabs(struct kmm_machine *m)
 
 	for (s = m->slab->caches; s; s = s->next)
 		s->walk_slabs = s->walk_objects = s->walk_partial = 0;
-	for (unsigned long pfn = pgdat->node_start_pfn;
-	     pfn < pgdat->node_start_pfn + pgdat->node_spanned_pages; pfn++) {
-		struct kmm_page *slab = kmm_pfn_to_page(&m->layout, pfn);
+	for (unsigned long pfn = pgdat->node_start_pfn, end = pfn + pgdat->node_spanned_pages;
+	     pfn < end; pfn++) {
+		struct kmm_page *slab;
 		unsigned long st;
+		bool deferred;
+		unsigned long run = kmm_deferred_run(m, pfn, end, &deferred);
+
+		/* struct pages not initialised yet hold no slab, and reading them would commit them */
+		if (deferred) {
+			pfn = run - 1;
+			continue;
+		}
+		slab = kmm_pfn_to_page(&m->layout, pfn);
 
 		if (!(slab->flags & (1UL << KMM_PG_slab)))
 			continue;

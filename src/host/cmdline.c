@@ -32,6 +32,7 @@ struct boot_args {
 	int nr_memmap;
 	bool stop_at_memblock;
 	bool ram_anon;
+	long deferred_init;
 	long min_free_kbytes;
 	long page_reporting_order;
 	const char *fail_page_alloc;
@@ -163,6 +164,8 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->ram_anon = !strcmp(val, "anon");
 		return 0;
 	}
+	if (!strcmp(key, "kmm.deferred_init"))
+		return int_value(key, val, 0, 1, &a->deferred_init);
 	if (!strcmp(key, "failslab")) {
 		struct kmm_fault_attr probe;
 
@@ -391,6 +394,7 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	d->memblock_debug = a.memblock_debug;
 	d->stop_at_memblock = a.stop_at_memblock;
 	d->ram_anon = a.ram_anon;
+	d->deferred_init = a.deferred_init == 1;
 	d->min_free_kbytes = (int)a.min_free_kbytes;
 	d->page_reporting_order = (int)a.page_reporting_order;
 	d->have_slub_debug = a.slub_debug != NULL;
