@@ -1,6 +1,6 @@
 # Which tests carry which labels; every tests/test_*.c and tests/test_*.sh is a test.
 set(KMM_THREADED_TESTS test_threads test_multi test_log test_page_alloc test_slab test_highmem
-  test_vmalloc test_deferred_init)
+  test_vmalloc test_deferred_init test_fork)
 set(KMM_INTERNAL_TESTS test_printf test_log test_memblock test_resource test_page_alloc test_reports
   test_highmem test_vmalloc_check test_deferred_init)
 set(KMM_SLOW_TESTS test_addr)

@@ -256,8 +256,4 @@ void kmm_kmemleak_shutdown(struct kmm_machine *m);
 void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed);
 int kmm_fault_attr_parse(struct kmm_fault_attr *a, const char *s);
 
-/* ---- page_reporting.c ---- */
-
-void kmm_page_reporting_run(struct kmm_machine *m);
-
 #endif /* KMM_CORE_INTERNAL_H */

@@ -88,6 +88,7 @@ struct kmm_machine_desc {
 	 */
 	bool ram_anon;
 	bool deferred_init;		/* kmm.deferred_init=1: struct pages initialised on demand */
+	bool no_reporting_thread;	/* kmm.page_reporting_thread=0: passes only when asked */
 	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
 	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */

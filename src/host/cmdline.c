@@ -33,6 +33,7 @@ struct boot_args {
 	bool stop_at_memblock;
 	bool ram_anon;
 	long deferred_init;
+	long reporting_thread;
 	long min_free_kbytes;
 	long page_reporting_order;
 	const char *fail_page_alloc;
@@ -164,6 +165,8 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->ram_anon = !strcmp(val, "anon");
 		return 0;
 	}
+	if (!strcmp(key, "kmm.page_reporting_thread"))
+		return int_value(key, val, 0, 1, &a->reporting_thread);
 	if (!strcmp(key, "kmm.deferred_init"))
 		return int_value(key, val, 0, 1, &a->deferred_init);
 	if (!strcmp(key, "failslab")) {
@@ -313,7 +316,7 @@ static char *next_word(char **s)
 int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 {
 	struct kmm_machine_desc *d = &m->desc;
-	struct boot_args a = { .loglevel = -1, .min_free_kbytes = -1, .page_reporting_order = -1,
+	struct boot_args a = { .loglevel = -1, .reporting_thread = 1, .min_free_kbytes = -1, .page_reporting_order = -1,
 			       .slab_min_order = -1, .slab_max_order = -1, .slab_min_objects = -1 };
 	char buf[sizeof(m->cmdline)], *s = buf, *w;
 	const struct kmm_profile *p;
@@ -395,6 +398,7 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 	d->stop_at_memblock = a.stop_at_memblock;
 	d->ram_anon = a.ram_anon;
 	d->deferred_init = a.deferred_init == 1;
+	d->no_reporting_thread = a.reporting_thread == 0;
 	d->min_free_kbytes = (int)a.min_free_kbytes;
 	d->page_reporting_order = (int)a.page_reporting_order;
 	d->have_slub_debug = a.slub_debug != NULL;

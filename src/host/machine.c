@@ -220,7 +220,8 @@ static void reporter_start(struct kmm_machine *m)
 
 	pthread_mutex_init(&p->reporter_lock, NULL);
 	pthread_cond_init(&p->reporter_wake, NULL);
-	if (m->page_reporting_enabled && !pthread_create(&p->reporter, NULL, reporter_main, m))
+	if (m->page_reporting_enabled && !m->desc.no_reporting_thread &&
+	    !pthread_create(&p->reporter, NULL, reporter_main, m))
 		p->reporter_running = true;
 }
 
