@@ -235,6 +235,49 @@ static void naive_double_free_without_debug(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/* Without slub_debug too, a free of an address inside an object is refused, for every stride. */
+static void invalid_pointer_without_debug(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	static const size_t sizes[] = { 64, 96, 192, 4096 };
+	struct kmm_kmem_cache *s;
+	char *a, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		char want[64];
+
+		a = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		memset(a, 0x11, sizes[i]);
+		kmm_kfree(m, a + 8);
+		kmm_kfree(m, a + sizes[i] / 2);
+		snprintf(want, sizeof(want), "BUG kmalloc-%s (", sizes[i] == 4096 ? "4k" :
+			 sizes[i] == 64 ? "64" : sizes[i] == 96 ? "96" : "192");
+		KUNIT_EXPECT_STRSTR(test, kmsg(m), want);
+		/* not applied: the object is whole, and the next two allocations differ from it */
+		KUNIT_EXPECT_EQ(test, a[sizes[i] - 1], 0x11);
+		b = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_EXPECT_TRUE(test, b && (b + sizes[i] <= a || b >= a + sizes[i]));
+		kmm_kfree(m, b);
+		kmm_kfree(m, a);
+	}
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Invalid object pointer 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "not freed");
+	/* kmem_cache_free likewise, on a cache with a stride that is not a power of two */
+	s = kmm_kmem_cache_create(m, "odd", 40, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	a = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmm_kmem_cache_free(s, a + 16);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG odd (");
+	kmm_kmem_cache_free(s, a);
+	kmm_kmem_cache_destroy(s);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
 static void failslab(struct kunit *test)
 {
 	struct kmm_machine *m = boot(test, "failslab=1,100,0,2");
@@ -460,6 +503,7 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(restricted_to_named_caches),
 	KUNIT_CASE(per_cache_flags),
 	KUNIT_CASE(naive_double_free_without_debug),
+	KUNIT_CASE(invalid_pointer_without_debug),
 	KUNIT_CASE(failslab),
 	KUNIT_CASE(init_on_alloc_and_free),
 	KUNIT_CASE(kmemleak_lists_what_is_allocated),

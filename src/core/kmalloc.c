@@ -14,6 +14,10 @@
  * Power-of-two caches are aligned to their size, others to 8 bytes, which
  * gives kmalloc's guarantees: natural alignment for power-of-two sizes, the
  * largest power-of-two divisor of the size for others.
+ *
+ * kfree() refuses, with SLUB's report, an address that is in the direct map
+ * but neither a slab object's start nor a large kmalloc: the address of the
+ * middle of an object would otherwise go on a freelist (kmm_slab_bad_free).
  */
 #include "slab.h"
 
@@ -261,7 +265,13 @@ static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m
 	if (unlikely(!page))
 		return;
 	if (likely(page->flags & (1UL << KMM_PG_slab))) {
-		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
+		struct kmm_kmem_cache *s = kmm_slab_cache(page);
+
+		if (unlikely(kmm_slab_bad_free(s, page, p))) {
+			kmm_slab_invalid_free(s, page, p);
+			return;
+		}
+		kmm_slab_free_obj(m, s, page, (void *)p, ip);
 		return;
 	}
 	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
@@ -451,6 +461,10 @@ void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
 		kmm_warn_splat(m, "mm/slab.h", 600, "cache_from_obj",
 			       "cache_from_obj: Wrong slab cache. %s but object is from %s", s->name,
 			       slab ? kmm_slab_cache(slab)->name : "no slab");
+		return;
+	}
+	if (unlikely(kmm_slab_bad_free(s, slab, obj))) {
+		kmm_slab_invalid_free(s, slab, obj);
 		return;
 	}
 	kmm_slab_free_obj(m, s, slab, obj, KMM_RET_IP);

@@ -193,6 +193,28 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 			void *obj, int cpu, unsigned long ip);
 void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj);
+/* check_valid_pointer() of any cache, and its report ("Invalid object pointer"). */
+bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+
+/*
+ * A free of an address inside a slab that is no object's start would put it
+ * on a freelist, and hand the middle of an object out twice: every cache
+ * refuses it (as SLUB's free_consistency_checks do under slub_debug=F),
+ * reported and not applied. Expected cost: a mask test for power-of-two
+ * strides without a left red zone, where objects are aligned to their
+ * stride (a slab is a naturally aligned block at least as large); a
+ * division otherwise.
+ */
+static inline bool kmm_slab_bad_free(const struct kmm_kmem_cache *s, struct kmm_page *slab,
+				     const void *obj)
+{
+	unsigned int size = s->size;
+
+	if (likely(!(size & (size - 1)) && !s->red_left_pad))
+		return unlikely((uintptr_t)obj & (size - 1));
+	return !kmm_slab_valid_pointer(s, slab, obj);
+}
 
 /* slab_debug.c: the debug caches' paths, under the node's list_lock */
 unsigned long kmm_slab_debug_flags(struct kmm_machine *m, const char *name, unsigned long flags);

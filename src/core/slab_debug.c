@@ -281,9 +281,9 @@ static void taint_and_warn(struct kmm_kmem_cache *s, const char *func)
 	kmm_warn_splat(s->m, "mm/slub.c", 1124, func, NULL);
 }
 
-static bool check_valid_pointer(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
+bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
 {
-	const char *first = kmm_slab_first_object(s, slab), *p = obj;
+	const char *first = (char *)kmm_slab_address(s->m, slab) + s->red_left_pad, *p = obj;
 
 	if (!obj)
 		return true;
@@ -326,7 +326,7 @@ static void object_err(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8_t 
 		       const char *reason)
 {
 	slab_bug(s, "%s", reason);
-	if (!obj || !check_valid_pointer(s, slab, obj)) {
+	if (!obj || !kmm_slab_valid_pointer(s, slab, obj)) {
 		print_slab_info(s, slab);
 		kmm_core_printk(s->m, KMM_KERN_ERR "Invalid pointer 0x%016lx\n",
 				(unsigned long)(uintptr_t)obj);
@@ -449,7 +449,7 @@ static bool check_object(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8_
 			ret = false;
 	}
 	if ((s->offset >= s->inuse || val != SLUB_RED_ACTIVE) &&
-	    !check_valid_pointer(s, slab, kmm_get_freepointer(s, p))) {
+	    !kmm_slab_valid_pointer(s, slab, kmm_get_freepointer(s, p))) {
 		object_err(s, slab, p, "Freepointer corrupt");
 		/* the rest of the slab's free objects are lost to it */
 		kmm_set_freepointer(s, p, NULL);
@@ -470,7 +470,7 @@ static bool on_freelist(struct kmm_kmem_cache *s, struct kmm_page *slab, void *s
 	while (fp && nr <= objects) {
 		if (fp == search)
 			return true;
-		if (!check_valid_pointer(s, slab, fp)) {
+		if (!kmm_slab_valid_pointer(s, slab, fp)) {
 			if (obj) {
 				object_err(s, slab, obj, "Freechain corrupt");
 				kmm_set_freepointer(s, obj, NULL);
@@ -565,9 +565,9 @@ void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, u
 	obj = (uint8_t *)slab->index;
 	/* alloc_consistency_checks() */
 	if ((s->flags & KMM_SLAB_CONSISTENCY_CHECKS) &&
-	    (!check_valid_pointer(s, slab, obj) || !obj ||
+	    (!kmm_slab_valid_pointer(s, slab, obj) || !obj ||
 	     !check_object(s, slab, obj, SLUB_RED_INACTIVE))) {
-		if (!check_valid_pointer(s, slab, obj) || !obj)
+		if (!kmm_slab_valid_pointer(s, slab, obj) || !obj)
 			object_err(s, slab, obj, "Freelist Pointer check fails");
 		/* take the slab out of use: every object counts as allocated */
 		slab_fix(s, "Marking all objects used");
@@ -593,6 +593,14 @@ void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, u
 	return obj;
 }
 
+void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
+{
+	kmm_spin_lock(&s->list_lock);
+	slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)(uintptr_t)obj);
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)(uintptr_t)obj);
+	kmm_spin_unlock(&s->list_lock);
+}
+
 void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj,
 			 unsigned long ip)
 {
@@ -600,7 +608,7 @@ void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *
 
 	kmm_spin_lock(&s->list_lock);
 	/* free_consistency_checks(), run for every debug cache: a bad free is never applied */
-	if (!check_valid_pointer(s, slab, obj)) {
+	if (!kmm_slab_valid_pointer(s, slab, obj)) {
 		slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)(uintptr_t)obj);
 		goto bad;
 	}
