@@ -589,6 +589,18 @@ void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj)
 		       s->name, obj);
 }
 
+#ifdef KMM_KASAN
+__attribute__((no_sanitize_address, noinline)) uintptr_t kmm_slab_peek_word(const void *obj)
+{
+	return *(const volatile uintptr_t *)obj;
+}
+
+__attribute__((no_sanitize_address, noinline)) void kmm_slab_poke_word(void *obj, uintptr_t v)
+{
+	*(volatile uintptr_t *)obj = v;
+}
+#endif
+
 /* ---- flushing and shrinking ---- */
 
 static void flush_cpu(struct kmm_kmem_cache *s, int cpu, bool shrink)
@@ -758,6 +770,9 @@ struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 		kmm_kmem_cache_free(ss->kmem_cache, s);
 		return NULL;
 	}
+	/* kfree's mark of a freed object (kmalloc.c): where it overlays neither the free pointer nor debug bytes */
+	if (kmalloc && s->offset && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
+		s->free_key = ss->free_key;
 	kmm_spin_lock(&ss->lock);
 	if (ss->caches_tail)
 		ss->caches_tail->next = s;
@@ -963,6 +978,7 @@ int kmm_slab_init(struct kmm_machine *m)
 	if (m->desc.slab_min_objects > 0)
 		ss->min_objects = (unsigned int)m->desc.slab_min_objects;
 	m->slab = ss;
+	ss->free_key = (uintptr_t)kmm_slab_random(m) | 1;
 	kmm_slab_debug_boot(m);
 	kc = (struct kmm_kmem_cache *)(((uintptr_t)(ss + 1) + KMM_SMP_CACHE_BYTES - 1) &
 				       ~(uintptr_t)(KMM_SMP_CACHE_BYTES - 1));

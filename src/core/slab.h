@@ -31,6 +31,7 @@ struct kmm_kmem_cache {
 	unsigned int offset;		/* of the free pointer in a free object */
 	uintptr_t random;		/* freelist hardening: the key stored pointers are XORed with */
 	uintptr_t fp_swab_mask;		/* ~0 when hardened: the slot's byte-swapped address joins */
+	uintptr_t free_key;		/* kfree's mark in the first word of a freed object, or 0 */
 	unsigned int inuse;		/* object and right red zone: metadata starts here */
 	unsigned int red_left_pad;	/* left red zone before each object (SLAB_RED_ZONE) */
 	unsigned int align;
@@ -95,6 +96,7 @@ struct kmm_slab_state {
 	unsigned int min_objects;	/* slab_min_objects, or 0 */
 	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
 	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
+	uintptr_t free_key;		/* [boot] kfree's mark in a freed kmalloc object (kmalloc.c), odd */
 	bool tainted;			/* a slub_debug report was made (TAINT_BAD_PAGE) */
 	unsigned long debug_errors;	/* [atomic] slub_debug reports so far */
 };
@@ -193,6 +195,28 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 			void *obj, int cpu, unsigned long ip);
 void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj);
+/* object_err(s, slab, obj, "Object already free") and FIX: a double free, not applied. */
+void kmm_slab_double_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj);
+
+/*
+ * The first word of an object, read and written past KASAN's poisoning: a
+ * freed object is poisoned whole, a live one beyond the size asked for.
+ */
+#ifdef KMM_KASAN
+uintptr_t kmm_slab_peek_word(const void *obj);
+void kmm_slab_poke_word(void *obj, uintptr_t v);
+#else
+static inline uintptr_t kmm_slab_peek_word(const void *obj)
+{
+	return *(const uintptr_t *)obj;
+}
+
+static inline void kmm_slab_poke_word(void *obj, uintptr_t v)
+{
+	*(uintptr_t *)obj = v;
+}
+#endif
+
 /* check_valid_pointer() of any cache, and its report ("Invalid object pointer"). */
 bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
 void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);

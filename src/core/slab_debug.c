@@ -216,13 +216,35 @@ void kmm_slab_debug_init_slab(struct kmm_kmem_cache *s, struct kmm_page *slab)
 
 /* ---- reports ---- */
 
+/*
+ * A report of a cache that KASAN poisons reads bytes it has poisoned (a free
+ * object, a live one's slack, a neighbour): read past the poisoning.
+ */
+#ifdef KMM_KASAN
+__attribute__((no_sanitize_address, noinline)) static void copy_unchecked(uint8_t *dst,
+									   const uint8_t *src,
+									   size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = ((const volatile uint8_t *)src)[i];
+}
+#else
+static void copy_unchecked(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	kmm_memcpy(dst, src, n);
+}
+#endif
+
 static void print_section(struct kmm_machine *m, const char *text, const uint8_t *addr,
 			  unsigned int length)
 {
 	for (unsigned int off = 0; off < length; off += 16) {
+		unsigned int n = length - off < 16 ? length - off : 16;
+		uint8_t row[16];
 		char line[80];
 
-		kmm_hex_dump_row(line, sizeof(line), addr + off, length - off);
+		copy_unchecked(row, addr + off, n);
+		kmm_hex_dump_row(line, sizeof(line), row, n);
 		kmm_core_printk(m, KMM_KERN_ERR "%s%016lx: %s\n", text,
 				(unsigned long)(uintptr_t)(addr + off), line);
 	}
@@ -591,6 +613,14 @@ void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, u
 				(unsigned long)(uintptr_t)obj, kmm_slab_inuse(slab), slab->index);
 	kmm_spin_unlock(&s->list_lock);
 	return obj;
+}
+
+void kmm_slab_double_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj)
+{
+	kmm_spin_lock(&s->list_lock);
+	object_err(s, slab, obj, "Object already free");
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)(uintptr_t)obj);
+	kmm_spin_unlock(&s->list_lock);
 }
 
 void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
