@@ -10,13 +10,14 @@
  *    sparse machine (the malloc shim boots one as large as the host) costs
  *    only what it uses.
  *
- * 2. What is deferred. Per zone, the pfns [deferred_pfn, deferred_end): at
- *    boot, each populated zone initialises (and frees to the buddy lists)
- *    whole MAX_ORDER blocks from its start until it manages at least one
- *    block's worth of free pages; the rest of the zone is deferred, in whole
- *    MAX_ORDER blocks, up to the zone's end rounded down to a block (the
- *    block a zone boundary cuts is initialised at boot) or, for the last
- *    zone, up to the end of mem_map. A deferred struct page is untouched:
+ * 2. What is deferred. Per zone, the pfns [deferred_pfn, deferred_end): every
+ *    whole MAX_ORDER block of the zone, from its start rounded up to a block
+ *    to its end rounded down to one (a block a zone boundary cuts is
+ *    initialised at boot) or, for the last zone, to the end of mem_map. The
+ *    boot's own allocations grow the zones they come from, like any other;
+ *    a zone nothing has used yet manages no page, and is still in the
+ *    zonelist, where the first allocation that reaches it grows it. A
+ *    deferred struct page is untouched:
  *    it reads as zero (mem_map is allocated raw from zeroed RAM), so it is
  *    in no zone's free lists, PageBuddy is false and buddy merging, which
  *    stays within a MAX_ORDER block, never looks at one.
@@ -34,10 +35,11 @@
  *    highest zone of a node, after one section (128 MiB on x86_64), grows
  *    it by sections, and initialises the rest with one thread per node
  *    before init runs, after which watermarks are set from all of memory.
- *    kmm defers every zone (DMA32 alone is 3 GiB of a large x86_64 machine,
- *    48 MiB of struct pages), grows by MAX_ORDER blocks (4 MiB of memory,
- *    64 KiB of struct pages) and never finishes on its own: growing happens
- *    only on demand, so the watermarks follow the memory initialised so far.
+ *    kmm defers every zone from its first block (DMA32 alone is 3 GiB of a
+ *    large x86_64 machine, 48 MiB of struct pages), grows by MAX_ORDER
+ *    blocks (4 MiB of memory, 64 KiB of struct pages) and never finishes on
+ *    its own: growing happens only on demand, so the watermarks follow the
+ *    memory initialised so far.
  *
  * 5. Reports. Until a zone is fully initialised, its managed pages,
  *    MemTotal, MemFree and the buddy lists show only initialised memory, as
@@ -195,7 +197,7 @@ void kmm_deferred_init_boot(struct kmm_machine *m)
 		if (!z->spanned_pages)
 			continue;
 		/* the block holding the zone's start (maybe shared with the zone below) is not deferred */
-		start = (z->zone_start_pfn + blk) & ~(blk - 1);
+		start = (z->zone_start_pfn + blk - 1) & ~(blk - 1);
 		end = z == last ? m->layout.mem_map_pfn + m->layout.mem_map_pages
 				: kmm_zone_end_pfn(z) & ~(blk - 1);
 		if (start < end) {
@@ -204,22 +206,6 @@ void kmm_deferred_init_boot(struct kmm_machine *m)
 		}
 	}
 	update_deferred_pages(m);
-}
-
-void kmm_deferred_init_first_blocks(struct kmm_machine *m)
-{
-	if (!m->deferred_init)
-		return;
-	/* each zone starts with a block's worth of free pages, where it has as many */
-	kmm_spin_lock(&m->resize_lock);
-	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
-		struct kmm_zone *z = &m->pgdat->node_zones[i];
-
-		while (kmm_zone_has_deferred(z) && z->managed_pages < max_order_pages(m))
-			grow_one_block_locked(m, z);
-	}
-	update_deferred_pages(m);
-	kmm_spin_unlock(&m->resize_lock);
 }
 
 unsigned long kmm_deferred_pages(struct kmm_machine *m)

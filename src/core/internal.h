@@ -185,9 +185,8 @@ static inline bool kmm_zone_has_deferred(const struct kmm_zone *z)
 	return KMM_READ_ONCE(z->deferred_pfn) < z->deferred_end;
 }
 
-/* The zones' deferred ranges; then the first blocks of each zone (boot). */
+/* The zones' deferred ranges (boot, before memmap_init). */
 void kmm_deferred_init_boot(struct kmm_machine *m);
-void kmm_deferred_init_first_blocks(struct kmm_machine *m);
 /*
  * The run of [start, end) that starts at start and is all deferred (*deferred
  * true) or all initialised: returns its end.

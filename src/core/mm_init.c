@@ -225,7 +225,6 @@ int kmm_mm_init(struct kmm_machine *m)
 	kmm_deferred_init_boot(m);
 	memmap_init(m);
 	memblock_free_all(m);
-	kmm_deferred_init_first_blocks(m);
 	kmm_build_zonelist(m);
 	kmm_calculate_min_free_kbytes(m);
 	kmm_setup_per_zone_wmarks(m);

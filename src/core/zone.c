@@ -50,8 +50,10 @@ void kmm_build_zonelist(struct kmm_machine *m)
 	struct kmm_pglist_data *pgdat = m->pgdat;
 	int n = 0;
 
+	/* a zone whose struct pages are all deferred manages nothing yet, and grows on first use */
 	for (int z = KMM_MAX_NR_ZONES - 1; z >= 0; z--)
-		if (kmm_zone_managed(&pgdat->node_zones[z]))
+		if (kmm_zone_managed(&pgdat->node_zones[z]) ||
+		    kmm_zone_has_deferred(&pgdat->node_zones[z]))
 			pgdat->zonelist[n++] = &pgdat->node_zones[z];
 	pgdat->zonelist[n] = NULL;
 	for (unsigned int bits = 0; bits < 16; bits++)
