@@ -255,18 +255,29 @@ void *kmm_kcalloc(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp)
 	return do_kmalloc(m, bytes, gfp | KMM___GFP_ZERO, KMM_RET_IP);
 }
 
+static __attribute__((noinline)) void object_page_warn(struct kmm_machine *m, const void *p,
+							 const char *fn, bool mapped)
+{
+	if (!mapped)
+		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not an address of the direct map", fn, p);
+	else
+		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not a slab object nor a large kmalloc", fn, p);
+}
+
 /* The slab or large-kmalloc head page of p, or NULL with the kernel's report. */
-static struct kmm_page *object_page(struct kmm_machine *m, const void *p, const char *fn)
+static inline __attribute__((always_inline)) struct kmm_page *object_page(struct kmm_machine *m,
+									   const void *p,
+									   const char *fn)
 {
 	struct kmm_page *page;
 
-	if (!kmm_virt_addr_valid(&m->layout, p)) {
-		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not an address of the direct map", fn, p);
+	if (unlikely(!kmm_virt_addr_valid(&m->layout, p))) {
+		object_page_warn(m, p, fn, false);
 		return NULL;
 	}
-	page = kmm_compound_head(kmm_virt_to_page(&m->layout, p));
-	if (!(page->flags & (1UL << KMM_PG_slab)) && !kmm_PageHead(page)) {
-		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not a slab object nor a large kmalloc", fn, p);
+	page = kmm_page_head(kmm_virt_to_page(&m->layout, p));
+	if (unlikely(!(page->flags & ((1UL << KMM_PG_slab) | (1UL << KMM_PG_head))))) {
+		object_page_warn(m, p, fn, true);
 		return NULL;
 	}
 	return page;

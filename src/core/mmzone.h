@@ -218,6 +218,14 @@ KMM_PAGE_FLAG(reported)
 	 (1UL << KMM_PG_reserved) | (1UL << KMM_PG_slab) | (1UL << KMM_PG_private) |    \
 	 (1UL << KMM_PG_reclaim) | (1UL << KMM_PG_dirty))
 
+/* compound_head(): a tail page's lru.next is its head's address with bit 0 set. */
+static inline struct kmm_page *kmm_page_head(struct kmm_page *page)
+{
+	uintptr_t head = (uintptr_t)page->lru.next;
+
+	return (head & 1) ? (struct kmm_page *)(head - 1) : page;
+}
+
 static inline unsigned int kmm_buddy_order(const struct kmm_page *p)
 {
 	return (unsigned int)p->private;

@@ -660,9 +660,7 @@ void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page)
 
 struct kmm_page *kmm_compound_head(struct kmm_page *page)
 {
-	uintptr_t head = (uintptr_t)page->lru.next;
-
-	return (head & 1) ? (struct kmm_page *)(head - 1) : page;
+	return kmm_page_head(page);
 }
 
 bool kmm_PageBuddy(const struct kmm_page *page)

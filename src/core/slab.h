@@ -162,7 +162,7 @@ static inline struct kmm_page *kmm_virt_to_slab(struct kmm_machine *m, const voi
 
 	if (!kmm_virt_addr_valid(&m->layout, obj))
 		return NULL;
-	page = kmm_compound_head(kmm_virt_to_page(&m->layout, obj));
+	page = kmm_page_head(kmm_virt_to_page(&m->layout, obj));
 	return page->flags & (1UL << KMM_PG_slab) ? page : NULL;
 }
 
