@@ -19,10 +19,11 @@
  *    aligned.
  *
  * 3. The fast paths: malloc(n) of a thread that is a task of the machine, n
- *    up to KMALLOC_MAX_SIZE, is kmm_kmalloc (a pop from the CPU's freelist:
- *    kmalloc-64's pair costs 8 ns); free(p) of a pointer in the direct map is
- *    kmm_kfree. Everything else (the first call of a thread, sizes above,
- *    other pointers, failures) is a slow path.
+ *    up to KMALLOC_MAX_SIZE, is kmm_kmalloc (a pop from the CPU's freelist);
+ *    free(p) of a pointer in the direct map is a tail call of kmm_kfree.
+ *    Expected cost: a TLS load, two global loads and compares each, then
+ *    kmalloc's and kfree's own. Everything else (the first call of a thread,
+ *    sizes above, other pointers, failures) is a slow path.
  *
  * 4. Checks, on by default (docs/malloc.md): free of a pointer outside the
  *    heap (a range test), inside a slab but no object's start (a mask test),
@@ -96,7 +97,7 @@ static void *machine_alloc(size_t size, size_t align, bool zero)
 	return shim_huge_alloc(size, align, zero);
 }
 
-void *shim_alloc_slow(size_t size, size_t align, bool zero)
+__attribute__((noinline)) void *shim_alloc_slow(size_t size, size_t align, bool zero)
 {
 	int saved = errno;
 	bool leave;
@@ -166,7 +167,7 @@ static void maybe_report(void)
 		kmm_page_reporting_run(shim.m);
 }
 
-static void free_slow(void *p)
+static __attribute__((noinline)) void free_slow(void *p)
 {
 	int saved = errno;
 	bool leave;
@@ -193,12 +194,20 @@ static void free_slow(void *p)
 	errno = saved;
 }
 
+/* A page-aligned pointer may be a large block, whose pages may merge into reportable ones. */
+static __attribute__((noinline)) void free_aligned(void *p)
+{
+	kmm_kfree(shim.m, p);
+	maybe_report();
+}
+
 EXPORT void free(void *p)
 {
 	if (shim_likely(in_direct_map(p)) && shim_likely(shim_attached)) {
-		kmm_kfree(shim.m, p);
 		if (shim_unlikely(!((uintptr_t)p & (SHIM_PAGE - 1))))
-			maybe_report();
+			free_aligned(p);
+		else
+			kmm_kfree(shim.m, p);	/* a tail call */
 		return;
 	}
 	free_slow(p);
