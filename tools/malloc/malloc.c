@@ -277,8 +277,13 @@ EXPORT void *realloc(void *p, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	/* it fits: keep it, unless a block of more than 256 bytes would stay twice too large */
-	if (size <= old && (old <= 256 || size > old / 2) && !shim_arena_owns(p))
+	/*
+	 * It fits: keep it if kmalloc would give this size no smaller a block.
+	 * Otherwise move it, as glibc gives a shrunk chunk's tail back: Python
+	 * builds a string in a larger buffer and shrinks it to its length.
+	 */
+	if (size <= old && !shim_arena_owns(p) &&
+	    (!in_direct_map(p) || kmm_kmalloc_size_roundup(shim.m, min_size(size)) >= old))
 		return p;
 	q = malloc(size);
 	if (!q)
