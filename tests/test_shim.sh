@@ -55,6 +55,14 @@ grep -q 'machine "kmm.ram=anon kmm.deferred_init=1 kmm.page_reporting_thread=0 l
 	fail "KMM_MALLOC_CMDLINE is not the machine's command line"
 check "KMM_MALLOC_CMDLINE boots its machine"
 
+# an address space too small for a machine as large as the host's RAM: a smaller one boots
+(ulimit -v 2000000 && KMM_MALLOC_STATS=1 LD_PRELOAD="$shim" ls / >"$tmp/out" 2>"$tmp/err") ||
+	fail "ls under ulimit -v"
+grep -q '^libkmm-malloc: the heap at exit, machine "profile=x86_64 mem=' "$tmp/err" ||
+	fail "no machine under ulimit -v"
+ls / | cmp -s - "$tmp/out" || fail "ls / differs under ulimit -v"
+check "under ulimit -v 2000000 the default machine is smaller, and works"
+
 # with slub_debug=F, SLUB's own checks catch a double free too
 KMM_MALLOC_CMDLINE="slub_debug=F" LD_PRELOAD="$shim" "$api" >"$tmp/out" 2>"$tmp/err" ||
 	fail "shim_api under slub_debug=F"

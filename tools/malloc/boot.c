@@ -16,8 +16,8 @@
  * KMM_MALLOC_CMDLINE replaces it: those settings come first and its own
  * words after them, so it may override any of them. A command line that
  * does not boot is reported on stderr and the default machine is used; a
- * default machine the host cannot give (RAM limits) is retried at half the
- * size, down to 256 MiB.
+ * default machine the host cannot give (an address space limit, ulimit -v)
+ * is retried at half the size, down to 256 MiB.
  *
  * Nothing here may allocate through the heap that is being built: the
  * thread's busy count sends every malloc made meanwhile (by kmm_boot's
@@ -62,7 +62,8 @@ static unsigned int host_cpus(void)
 
 static void default_cmdline(char *buf, size_t len, unsigned long long mem)
 {
-	snprintf(buf, len, "profile=x86_64 mem=%lluM nr_cpus=%u " SHIM_SETTINGS, mem >> 20,
+	/* vmalloc=8M: anonymous RAM has no vmalloc, so its area need not take address space */
+	snprintf(buf, len, "profile=x86_64 mem=%lluM nr_cpus=%u vmalloc=8M " SHIM_SETTINGS, mem >> 20,
 		 host_cpus());
 }
 
