@@ -217,8 +217,10 @@ static inline void kmm_slab_poke_word(void *obj, uintptr_t v)
 }
 #endif
 
-/* check_valid_pointer() of any cache, and its report ("Invalid object pointer"). */
+/* check_valid_pointer() of any cache (under its list_lock), and its report ("Invalid object pointer"). */
 bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+/* The same without a lock: the slab's size from its compound order, constant while it lives. */
+bool kmm_slab_is_object(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
 void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
 
 /*
@@ -237,7 +239,7 @@ static inline bool kmm_slab_bad_free(const struct kmm_kmem_cache *s, struct kmm_
 
 	if (likely(!(size & (size - 1)) && !s->red_left_pad))
 		return unlikely((uintptr_t)obj & (size - 1));
-	return !kmm_slab_valid_pointer(s, slab, obj);
+	return !kmm_slab_is_object(s, slab, obj);
 }
 
 /* slab_debug.c: the debug caches' paths, under the node's list_lock */
