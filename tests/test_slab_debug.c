@@ -337,6 +337,35 @@ static void invalid_pointer_without_debug(struct kunit *test)
 	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG odd (");
 	kmm_kmem_cache_free(s, a);
 	kmm_kmem_cache_destroy(s);
+	/* strides of every shape: each object's start is one, other addresses in it are not */
+	for (unsigned int size = 24; size <= 3000; size = size * 5 / 3 + 8) {
+		char name[16], want[96];
+		char *objs[64], *extra;
+		int missed = 0;
+
+		snprintf(name, sizeof(name), "stride%u", size);
+		s = kmm_kmem_cache_create(m, name, size, 8, KMM_SLAB_NO_MERGE, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		for (int i = 0; i < 64; i++)
+			objs[i] = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+		for (int i = 0; i < 64; i += 7) {
+			for (unsigned int off = 8; off < kmm_kmem_cache_size(s); off += 8 * (size / 64 + 1)) {
+				kmm_kmem_cache_free(s, objs[i] + off);
+				snprintf(want, sizeof(want), "FIX %s: Object at 0x%016lx not freed", name,
+					 (unsigned long)(uintptr_t)(objs[i] + off));
+				missed += !strstr(kmsg(m), want);
+			}
+		}
+		KUNIT_EXPECT_EQ(test, missed, 0);
+		/* none was applied: all 64 are still allocated, and a new one is none of them */
+		extra = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+		for (int i = 0; i < 64; i++)
+			KUNIT_EXPECT_TRUE(test, extra != objs[i]);
+		kmm_kmem_cache_free(s, extra);
+		for (int i = 0; i < 64; i++)
+			kmm_kmem_cache_free(s, objs[i]);
+		kmm_kmem_cache_destroy(s);
+	}
 	kmm_quiesce(m);
 	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
 	kmm_shutdown(m);

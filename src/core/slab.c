@@ -158,6 +158,23 @@ static unsigned int calculate_alignment(unsigned long flags, unsigned int align,
 	return (align + sizeof(void *) - 1) & ~(unsigned int)(sizeof(void *) - 1);
 }
 
+/* div_shift, div_inv, div_lim of s->size (slab.h): Newton's iteration doubles the bits of the inverse. */
+static void stride_divisor(struct kmm_kmem_cache *s)
+{
+	uint32_t odd = s->size, inv;
+
+	s->div_shift = (unsigned int)__builtin_ctz(odd);
+	odd >>= s->div_shift;
+	inv = odd;	/* right in the low 3 bits: odd * odd == 1 mod 8 */
+	for (int i = 0; i < 4; i++)
+		inv *= 2 - odd * inv;
+	s->div_inv = inv;
+	s->div_lim = UINT32_MAX / odd;
+}
+
+_Static_assert(KMM_PAGE_SIZE << KMM_MAX_PAGE_ORDER_LIMIT <= (1UL << 32) - 1,
+	       "slab offsets fit the 32-bit divisibility test");
+
 static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 {
 	unsigned int size = (s->object_size + sizeof(void *) - 1) & ~(unsigned int)(sizeof(void *) - 1);
@@ -180,6 +197,7 @@ static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 		size = kmm_slab_debug_sizes(s, size);
 	size = (size + s->align - 1) & ~(s->align - 1);
 	s->size = size;
+	stride_divisor(s);
 	order = calculate_order(m, size);
 	if (order < 0)
 		return -1;

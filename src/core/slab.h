@@ -32,6 +32,15 @@ struct kmm_kmem_cache {
 	uintptr_t random;		/* freelist hardening: the key stored pointers are XORed with */
 	uintptr_t fp_swab_mask;		/* ~0 when hardened: the slot's byte-swapped address joins */
 	uintptr_t free_key;		/* kfree's mark in the first word of a freed object, or 0 */
+	/*
+	 * size = odd << div_shift: an offset is a multiple of size when its low
+	 * div_shift bits are 0 and (offset >> div_shift) * div_inv, mod 2^32,
+	 * is at most div_lim (div_inv: the inverse of odd mod 2^32; div_lim:
+	 * (2^32 - 1) / odd). Exact for offsets below 2^32, a multiply in place of
+	 * a division (kfree's object check).
+	 */
+	unsigned int div_shift;
+	uint32_t div_inv, div_lim;
 	unsigned int inuse;		/* object and right red zone: metadata starts here */
 	unsigned int red_left_pad;	/* left red zone before each object (SLAB_RED_ZONE) */
 	unsigned int align;
@@ -219,8 +228,28 @@ static inline void kmm_slab_poke_word(void *obj, uintptr_t v)
 
 /* check_valid_pointer() of any cache (under its list_lock), and its report ("Invalid object pointer"). */
 bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
-/* The same without a lock: the slab's size from its compound order, constant while it lives. */
-bool kmm_slab_is_object(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+
+/*
+ * The same without a lock. The slab's size comes from its order: the
+ * cache's when it has a single one, else the compound order (constant while
+ * the slab lives; the counts word its owner rewrites at any time is not
+ * read). A slab is a naturally aligned block, and so is its address (the
+ * window and RAM agree in alignment), so obj's offset in it is a mask. The
+ * stride's divisibility is a multiply.
+ */
+static inline bool kmm_slab_is_object(const struct kmm_kmem_cache *s, struct kmm_page *slab,
+				      const void *obj)
+{
+	unsigned int order = s->order == s->min_order ? s->order
+			     : kmm_page_test_head(slab) ? kmm_page_field(&slab[1], KMM_PAGE_FOLIO_ORDER_SHIFT) : 0;
+	size_t bytes = KMM_PAGE_SIZE << order;
+	uintptr_t off = ((uintptr_t)obj & (bytes - 1)) - s->red_left_pad;
+
+	if (off >= bytes || bytes - off < s->size || (off & ((1UL << s->div_shift) - 1)))
+		return false;
+	return (uint32_t)((uint32_t)(off >> s->div_shift) * s->div_inv) <= s->div_lim;
+}
+
 void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
 
 /*

@@ -314,16 +314,6 @@ bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *sla
 	return (size_t)(p - first) % s->size == 0;
 }
 
-bool kmm_slab_is_object(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
-{
-	/* the owner rewrites the counts word (inuse) at any time: the slab's size tells the objects */
-	size_t bytes = KMM_PAGE_SIZE << kmm_compound_order(slab);
-	const char *first = (char *)kmm_slab_address(s->m, slab) + s->red_left_pad, *p = obj;
-	size_t off = (size_t)(p - first);
-
-	return p >= first && off % s->size == 0 && off / s->size < bytes / s->size;
-}
-
 static void print_trailer(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8_t *p)
 {
 	struct kmm_machine *m = s->m;
