@@ -32,6 +32,8 @@ static void bad_values(struct kunit *test)
 	expect_fail(test, "memmap=64M@256M", "memmap=");
 	expect_fail(test, "memmap=16M$16M", "kernel image");
 	expect_fail(test, "memblock=verbose", "memblock=");
+	expect_fail(test, "kmm.ram=disk", "kmm.ram=");
+	expect_fail(test, "profile=i386-highmem kmm.ram=anon", "kmm.ram=anon");
 }
 
 static void unknown_parameters(struct kunit *test)
@@ -48,7 +50,7 @@ static void good_lines_boot(struct kunit *test)
 		"", "   ", "quiet", "mem=256M nr_cpus=4 quiet", "mem=0x10000000 quiet",
 		"profile=i386-highmem mem=1G loglevel=3", "profile=at91rm9200 mem=32M quiet",
 		"memmap=64M$256M quiet", "memblock=debug quiet", "vmalloc=64M quiet",
-		"\"mem=256M\" quiet",
+		"\"mem=256M\" quiet", "kmm.ram=anon quiet", "kmm.ram=memfd quiet",
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {

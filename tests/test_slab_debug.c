@@ -19,6 +19,15 @@ static const char *kmsg(struct kmm_machine *m)
 	return logbuf;
 }
 
+static int count_in(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
 static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
 {
 	char buf[256];
@@ -217,19 +226,146 @@ static void per_cache_flags(struct kunit *test)
 static void naive_double_free_without_debug(struct kunit *test)
 {
 	struct kmm_machine *m = boot(test, "");
+	struct kmm_kmem_cache *s;
 	void *a, *b, *c;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	a = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	/* kmem_cache_free: the kernel's check of the object freed last */
+	s = kmm_kmem_cache_create(m, "naive", 64, 0, KMM_SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	a = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	kmm_kfree(m, a);
-	kmm_kfree(m, a);
-	KUNIT_EXPECT_STRSTR(test, kmsg(m), "kmalloc-64: double free or corruption");
-	b = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
-	c = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+	kmm_kmem_cache_free(s, a);
+	kmm_kmem_cache_free(s, a);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "naive: double free or corruption");
+	b = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	c = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
 	KUNIT_EXPECT_TRUE(test, b && c && b != c);
-	kmm_kfree(m, b);
-	kmm_kfree(m, c);
+	kmm_kmem_cache_free(s, b);
+	kmm_kmem_cache_free(s, c);
+	kmm_kmem_cache_destroy(s);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+/* kfree's free mark: any double free of a kmalloc object, not only of the one freed last. */
+static void kfree_double_free_without_debug(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	static const size_t sizes[] = { 16, 64, 96, 1000, 8192 };
+	struct kmm_kmem_cache *alias;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		void *a = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL), *b, *c, *d;
+
+		b = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_ASSERT_TRUE(test, a && b);
+		kmm_kfree(m, a);
+		kmm_kfree(m, b);
+		kmm_kfree(m, a);	/* not the object freed last */
+		kmm_kfree(m, b);
+		KUNIT_EXPECT_EQ(test, count_in(kmsg(m), "Object already free"), 2 * (int)(i + 1));
+		/* not applied: three allocations give three objects */
+		b = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		c = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		d = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_EXPECT_TRUE(test, b && c && d && b != c && c != d && b != d);
+		kmm_kfree(m, b);
+		kmm_kfree(m, c);
+		kmm_kfree(m, d);
+	}
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-16 (Not tainted): Object already free");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG kmalloc-64 (Tainted: B): Object already free");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "FIX kmalloc-64: Object at 0x");
+	/* a live object freed once is no double free, however reused; nor one of a merged cache */
+	for (int i = 0; i < 1000; i++) {
+		void *p = kmm_kmalloc(m, 64, KMM_GFP_KERNEL);
+
+		kmm_kfree(m, p);
+	}
+	alias = kmm_kmem_cache_create(m, "merged64", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, alias);
+	for (int i = 0; i < 100; i++) {
+		void *p = kmm_kmem_cache_alloc(alias, KMM_GFP_KERNEL);
+
+		kmm_kfree(m, p);
+	}
+	kmm_kmem_cache_destroy(alias);
+	KUNIT_EXPECT_EQ(test, count_in(kmsg(m), "Object already free"), 10);
+	kmm_quiesce(m);
+	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
+	kmm_shutdown(m);
+}
+
+/* Without slub_debug too, a free of an address inside an object is refused, for every stride. */
+static void invalid_pointer_without_debug(struct kunit *test)
+{
+	struct kmm_machine *m = boot(test, "");
+	static const size_t sizes[] = { 64, 96, 192, 4096 };
+	struct kmm_kmem_cache *s;
+	char *a, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		char want[64];
+
+		a = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		memset(a, 0x11, sizes[i]);
+		kmm_kfree(m, a + 8);
+		kmm_kfree(m, a + sizes[i] / 2);
+		snprintf(want, sizeof(want), "BUG kmalloc-%s (", sizes[i] == 4096 ? "4k" :
+			 sizes[i] == 64 ? "64" : sizes[i] == 96 ? "96" : "192");
+		KUNIT_EXPECT_STRSTR(test, kmsg(m), want);
+		/* not applied: the object is whole, and the next two allocations differ from it */
+		KUNIT_EXPECT_EQ(test, a[sizes[i] - 1], 0x11);
+		b = kmm_kmalloc(m, sizes[i], KMM_GFP_KERNEL);
+		KUNIT_EXPECT_TRUE(test, b && (b + sizes[i] <= a || b >= a + sizes[i]));
+		kmm_kfree(m, b);
+		kmm_kfree(m, a);
+	}
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Invalid object pointer 0x");
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "not freed");
+	/* kmem_cache_free likewise, on a cache with a stride that is not a power of two */
+	s = kmm_kmem_cache_create(m, "odd", 40, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	a = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmm_kmem_cache_free(s, a + 16);
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "BUG odd (");
+	kmm_kmem_cache_free(s, a);
+	kmm_kmem_cache_destroy(s);
+	/* strides of every shape: each object's start is one, other addresses in it are not */
+	for (unsigned int size = 24; size <= 3000; size = size * 5 / 3 + 8) {
+		char name[16], want[96];
+		char *objs[64], *extra;
+		int missed = 0;
+
+		snprintf(name, sizeof(name), "stride%u", size);
+		s = kmm_kmem_cache_create(m, name, size, 8, KMM_SLAB_NO_MERGE, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		for (int i = 0; i < 64; i++)
+			objs[i] = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+		for (int i = 0; i < 64; i += 7) {
+			for (unsigned int off = 8; off < kmm_kmem_cache_size(s); off += 8 * (size / 64 + 1)) {
+				kmm_kmem_cache_free(s, objs[i] + off);
+				snprintf(want, sizeof(want), "FIX %s: Object at 0x%016lx not freed", name,
+					 (unsigned long)(uintptr_t)(objs[i] + off));
+				missed += !strstr(kmsg(m), want);
+			}
+		}
+		KUNIT_EXPECT_EQ(test, missed, 0);
+		/* none was applied: all 64 are still allocated, and a new one is none of them */
+		extra = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+		for (int i = 0; i < 64; i++)
+			KUNIT_EXPECT_TRUE(test, extra != objs[i]);
+		kmm_kmem_cache_free(s, extra);
+		for (int i = 0; i < 64; i++)
+			kmm_kmem_cache_free(s, objs[i]);
+		kmm_kmem_cache_destroy(s);
+	}
 	kmm_quiesce(m);
 	KUNIT_EXPECT_EQ(test, kmm_slab_check(m), 0);
 	kmm_shutdown(m);
@@ -314,6 +450,7 @@ static void kmemleak_lists_what_is_allocated(struct kunit *test)
 {
 	static char buf[1 << 16];
 	struct kmm_machine *m = boot(test, "kmemleak=on");
+	struct kmm_kmem_cache *s;
 	char want[96];
 	char *p, *big;
 
@@ -342,8 +479,14 @@ static void kmemleak_lists_what_is_allocated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmm_proc_read(m, "/sys/kernel/debug/kmemleak", buf, sizeof(buf)), 0);
 	KUNIT_EXPECT_LT(test, kmm_proc_write(m, "/sys/kernel/debug/kmemleak", "bogus"), 0);
 	kmm_kfree(m, p);
-	kmm_kfree(m, p);	/* a double free is also an unknown object to kmemleak */
+	kmm_kfree(m, p);	/* kfree's free mark refuses a double free before kmemleak sees it */
+	KUNIT_EXPECT_STRSTR(test, kmsg(m), "Object already free");
+	s = kmm_kmem_cache_create(m, "leaky", 64, 0, KMM_SLAB_NO_MERGE, NULL);
+	p = kmm_kmem_cache_alloc(s, KMM_GFP_KERNEL);
+	kmm_kmem_cache_free(s, p);
+	kmm_kmem_cache_free(s, p);	/* a double free is also an unknown object to kmemleak */
 	KUNIT_EXPECT_STRSTR(test, kmsg(m), "kmemleak: Freeing unknown object at 0x");
+	kmm_kmem_cache_destroy(s);
 	kmm_shutdown(m);
 
 	m = boot(test, "");
@@ -460,6 +603,8 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(restricted_to_named_caches),
 	KUNIT_CASE(per_cache_flags),
 	KUNIT_CASE(naive_double_free_without_debug),
+	KUNIT_CASE(invalid_pointer_without_debug),
+	KUNIT_CASE(kfree_double_free_without_debug),
 	KUNIT_CASE(failslab),
 	KUNIT_CASE(init_on_alloc_and_free),
 	KUNIT_CASE(kmemleak_lists_what_is_allocated),

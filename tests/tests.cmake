@@ -1,9 +1,13 @@
 # Which tests carry which labels; every tests/test_*.c and tests/test_*.sh is a test.
 set(KMM_THREADED_TESTS test_threads test_multi test_log test_page_alloc test_slab test_highmem
-  test_vmalloc)
+  test_vmalloc test_deferred_init test_fork)
 set(KMM_INTERNAL_TESTS test_printf test_log test_memblock test_resource test_page_alloc test_reports
-  test_highmem test_vmalloc_check)
-set(KMM_SLOW_TESTS test_addr)
+  test_highmem test_vmalloc_check test_deferred_init)
+set(KMM_SLOW_TESTS test_addr test_shim_python test_shim_sqlite test_shim_git test_shim_gcc
+  test_shim_redis)
+# libkmm-malloc.so under LD_PRELOAD: label shim; each reports itself skipped in sanitizer builds
+set(KMM_SHIM_TESTS test_shim test_shim_python test_shim_sqlite test_shim_git test_shim_gcc
+  test_shim_redis)
 # The trace readers' tests (tools/kmm/trace*.c compiled in); test_trace_read
 # runs the decompression thread, so it is threaded too.
 set(KMM_TRACE_TESTS test_trace_read test_trace_data test_trace_shared test_trace_dat)
@@ -49,7 +53,14 @@ endforeach()
 
 foreach(src ${KMM_SH_TESTS})
   string(REGEX REPLACE "\\.sh$" "" name ${src})
-  kmm_script_test(${name} LABELS script)
+  set(labels script)
+  if(name IN_LIST KMM_SHIM_TESTS)
+    set(labels shim)
+  endif()
+  if(name IN_LIST KMM_SLOW_TESTS)
+    list(APPEND labels slow)
+  endif()
+  kmm_script_test(${name} LABELS ${labels})
 endforeach()
 
 # Kernel-style code sees the Linux-named facade, as a client would build it.

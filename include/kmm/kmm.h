@@ -59,6 +59,21 @@ struct kmm_machine *kmm_current_machine(void);
  */
 int kmm_sched_setcpu(int cpu);
 
+/*
+ * fork() with a machine: pthread_atfork(prepare, parent, child) handlers
+ * that call these (with the machine). kmm_fork_prepare() attaches the
+ * calling thread, waits until no other task is inside the kernel and holds
+ * everything a thread may hold on the allocation paths (docs/machine.md);
+ * the parent lets go again, the child keeps the calling task as the
+ * machine's only one. 0, or -EBUSY (attached to another machine, or inside
+ * the kernel), -EINVAL; parent and child do nothing unless prepare succeeded.
+ * With memfd RAM parent and child share the machine's memory: fork a
+ * machine booted with kmm.ram=anon.
+ */
+int kmm_fork_prepare(struct kmm_machine *m);
+void kmm_fork_parent(struct kmm_machine *m);
+void kmm_fork_child(struct kmm_machine *m);
+
 /* A profile's defaults, as `profile=NAME` boots it (docs/profiles.md). */
 struct kmm_profile_info {
 	const char *name, *arch, *description;

@@ -72,6 +72,16 @@ const char *kmm_page_zone_name(const struct kmm_page *page);
 void kmm_quiesce(struct kmm_machine *m);
 
 /*
+ * One pass of free page reporting (mm/page_reporting.c): free blocks of
+ * page_reporting_order and above go back to the host, read as zero
+ * afterwards and cost no host memory until written. The machine's reporting
+ * thread runs one every two seconds, kmm_quiesce() one too; a machine booted
+ * with kmm.page_reporting_thread=0 runs them only when asked. It takes zone
+ * locks but no CPU: any thread may call it, attached to the machine or not.
+ */
+void kmm_page_reporting_run(struct kmm_machine *m);
+
+/*
  * Integrity walker: every free block aligned, on the list of its order and
  * migrate type, its buddy not free at the same order; counts equal to list
  * lengths; no page both free and in use. Returns the number of violations

@@ -276,6 +276,7 @@ int kmm_core_boot(struct kmm_machine *m)
 		kmm_core_printk(m, KMM_KERN_NOTICE "kmm: boot stopped at memblock (kmm.stop_at=memblock): no page allocator\n");
 		return 0;
 	}
+	m->deferred_init = d->deferred_init;
 	ret = kmm_mm_init(m);
 	if (ret)
 		return ret;

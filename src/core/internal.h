@@ -173,6 +173,34 @@ void kmm_build_zonelist(struct kmm_machine *m);
 int kmm_mm_alloc_zone_structures(struct kmm_machine *m);
 /* After it: struct pages, memblock_free_all(), watermarks. */
 int kmm_mm_init(struct kmm_machine *m);
+/* memmap_init_range(): struct pages of [start, end) of mem_map, reserved, in their zones. */
+void kmm_memmap_init_range(struct kmm_machine *m, unsigned long start, unsigned long end);
+/* Gives [start, end) (memory, not reserved) to the buddy lists as boot does. */
+void kmm_free_pages_memory(struct kmm_machine *m, unsigned long start, unsigned long end);
+
+/* ---- deferred_init.c: deferred struct page init (kmm.deferred_init=1) ---- */
+
+static inline bool kmm_zone_has_deferred(const struct kmm_zone *z)
+{
+	return KMM_READ_ONCE(z->deferred_pfn) < z->deferred_end;
+}
+
+/* The zones' deferred ranges (boot, before memmap_init). */
+void kmm_deferred_init_boot(struct kmm_machine *m);
+/*
+ * The run of [start, end) that starts at start and is all deferred (*deferred
+ * true) or all initialised: returns its end.
+ */
+unsigned long kmm_deferred_run(struct kmm_machine *m, unsigned long start, unsigned long end,
+			       bool *deferred);
+/* early_page_initialised(): is the struct page of pfn initialised? */
+bool kmm_pfn_initialised(struct kmm_machine *m, unsigned long pfn);
+/* deferred_grow_zone(): initialises at least 2^order more pages of z; false if none are left. */
+bool kmm_deferred_grow_zone(struct kmm_zone *z, unsigned int order);
+/* Pages whose struct page is still deferred, all zones. */
+unsigned long kmm_deferred_pages(struct kmm_machine *m);
+/* The walker's part: returns the violations. */
+int kmm_deferred_check(struct kmm_machine *m);
 
 /* ---- page_warn.c: reports in the kernel's formats ---- */
 
@@ -226,9 +254,5 @@ int kmm_kmemleak_report(struct kmm_machine *m, bool all,
 void kmm_kmemleak_shutdown(struct kmm_machine *m);
 void kmm_fault_attr_init(struct kmm_fault_attr *a, uint64_t seed);
 int kmm_fault_attr_parse(struct kmm_fault_attr *a, const char *s);
-
-/* ---- page_reporting.c ---- */
-
-void kmm_page_reporting_run(struct kmm_machine *m);
 
 #endif /* KMM_CORE_INTERNAL_H */

@@ -14,6 +14,22 @@
  * Power-of-two caches are aligned to their size, others to 8 bytes, which
  * gives kmalloc's guarantees: natural alignment for power-of-two sizes, the
  * largest power-of-two divisor of the size for others.
+ *
+ * kfree() refuses, with SLUB's report, an address that is in the direct map
+ * but neither a slab object's start nor a large kmalloc: the address of the
+ * middle of an object would otherwise go on a freelist (kmm_slab_bad_free).
+ *
+ * The free mark (kmm's own hardening, like glibc's tcache key): kfree stores
+ * the machine's random odd key (s->free_key) in the first word of a kmalloc
+ * object it frees, and refuses an object whose first word holds it already,
+ * with SLUB's "Object already free" report: any double free, where SLUB
+ * without debugging catches only a second free of the object freed last.
+ * kmalloc (and kmem_cache_alloc of a cache merged into a kmalloc cache)
+ * clears the word of the caches that have a key, so a live object holds the key only if its user wrote
+ * it: one chance in 2^63 for random data. Not on kmalloc-8, whose first
+ * word is the free pointer, nor on debug caches, which check otherwise;
+ * init_on_free=1 wipes the mark. Expected cost: a store in kmalloc, a load,
+ * a compare and a store in kfree.
  */
 #include "slab.h"
 
@@ -171,8 +187,11 @@ static __attribute__((noinline)) void *kmalloc_slow(struct kmm_machine *m, size_
 		struct kmm_kmem_cache *s = kmm_kmalloc_cache(m, size, gfp);
 		void *p = kmm_slab_alloc_m(m, s, gfp, ip);
 
-		if (p)
+		if (p) {
+			if (s->free_key)
+				*(uintptr_t *)p = 0;		/* no free mark */
 			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
+		}
 		return p;
 	}
 	return kmalloc_large(m, size, gfp, ip);
@@ -192,8 +211,11 @@ static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine
 		struct kmm_kmem_cache *s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][kmalloc_index(ss, size)];
 		void *p = kmm_slab_alloc_m(m, s, gfp, ip);
 
-		if (p)
+		if (likely(p)) {
+			if (likely(s->free_key))
+				*(uintptr_t *)p = 0;		/* no free mark (open whole here) */
 			kmm_slab_kasan_alloc(s, p, size);	/* KASAN: the slack stays poisoned */
+		}
 		return p;
 	}
 	return kmalloc_slow(m, size, gfp, ip);
@@ -233,18 +255,29 @@ void *kmm_kcalloc(struct kmm_machine *m, size_t n, size_t size, kmm_gfp_t gfp)
 	return do_kmalloc(m, bytes, gfp | KMM___GFP_ZERO, KMM_RET_IP);
 }
 
+static __attribute__((noinline)) void object_page_warn(struct kmm_machine *m, const void *p,
+							 const char *fn, bool mapped)
+{
+	if (!mapped)
+		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not an address of the direct map", fn, p);
+	else
+		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not a slab object nor a large kmalloc", fn, p);
+}
+
 /* The slab or large-kmalloc head page of p, or NULL with the kernel's report. */
-static struct kmm_page *object_page(struct kmm_machine *m, const void *p, const char *fn)
+static inline __attribute__((always_inline)) struct kmm_page *object_page(struct kmm_machine *m,
+									   const void *p,
+									   const char *fn)
 {
 	struct kmm_page *page;
 
-	if (!kmm_virt_addr_valid(&m->layout, p)) {
-		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not an address of the direct map", fn, p);
+	if (unlikely(!kmm_virt_addr_valid(&m->layout, p))) {
+		object_page_warn(m, p, fn, false);
 		return NULL;
 	}
-	page = kmm_compound_head(kmm_virt_to_page(&m->layout, p));
-	if (!(page->flags & (1UL << KMM_PG_slab)) && !kmm_PageHead(page)) {
-		kmm_warn_splat(m, "mm/slub.c", 4711, fn, "%s(%p): not a slab object nor a large kmalloc", fn, p);
+	page = kmm_page_head(kmm_virt_to_page(&m->layout, p));
+	if (unlikely(!(page->flags & ((1UL << KMM_PG_slab) | (1UL << KMM_PG_head))))) {
+		object_page_warn(m, p, fn, true);
 		return NULL;
 	}
 	return page;
@@ -261,7 +294,22 @@ static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m
 	if (unlikely(!page))
 		return;
 	if (likely(page->flags & (1UL << KMM_PG_slab))) {
-		kmm_slab_free_obj(m, kmm_slab_cache(page), page, (void *)p, ip);
+		struct kmm_kmem_cache *s = kmm_slab_cache(page);
+
+		uintptr_t key = s->free_key;
+
+		if (unlikely(kmm_slab_bad_free(s, page, p))) {
+			kmm_slab_invalid_free(s, page, p);
+			return;
+		}
+		if (likely(key)) {
+			if (unlikely(kmm_slab_peek_word(p) == key)) {
+				kmm_slab_double_free(s, page, (void *)p);
+				return;
+			}
+			kmm_slab_poke_word((void *)p, key);
+		}
+		kmm_slab_free_obj(m, s, page, (void *)p, ip);
 		return;
 	}
 	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
@@ -424,9 +472,15 @@ char *kmm_kasprintf(struct kmm_machine *m, kmm_gfp_t gfp, const char *fmt, ...)
 
 void *kmm_kmem_cache_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
 {
+	void *p;
+
 	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
 		gfp = fix_gfp(s->m, gfp);
-	return kmm_slab_alloc(s, gfp, KMM_RET_IP);
+	p = kmm_slab_alloc(s, gfp, KMM_RET_IP);
+	/* a cache merged into a kmalloc cache: kfree may see this object, so no free mark */
+	if (p && s->free_key)
+		*(uintptr_t *)p = 0;
+	return p;
 }
 
 void *kmm_kmem_cache_zalloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp)
@@ -451,6 +505,10 @@ void kmm_kmem_cache_free(struct kmm_kmem_cache *s, void *obj)
 		kmm_warn_splat(m, "mm/slab.h", 600, "cache_from_obj",
 			       "cache_from_obj: Wrong slab cache. %s but object is from %s", s->name,
 			       slab ? kmm_slab_cache(slab)->name : "no slab");
+		return;
+	}
+	if (unlikely(kmm_slab_bad_free(s, slab, obj))) {
+		kmm_slab_invalid_free(s, slab, obj);
 		return;
 	}
 	kmm_slab_free_obj(m, s, slab, obj, KMM_RET_IP);

@@ -81,6 +81,14 @@ struct kmm_machine_desc {
 	int console_loglevel;
 	bool memblock_debug;
 	bool stop_at_memblock;		/* kmm.stop_at=memblock: no page allocator */
+	/*
+	 * kmm.ram=anon: RAM is private anonymous host memory, mapped once (the
+	 * direct map), so a fork()ed child gets a copy of it; nothing can map
+	 * its frames a second time: no vmalloc, vmap or highmem.
+	 */
+	bool ram_anon;
+	bool deferred_init;		/* kmm.deferred_init=1: struct pages initialised on demand */
+	bool no_reporting_thread;	/* kmm.page_reporting_thread=0: passes only when asked */
 	int min_free_kbytes;		/* min_free_kbytes=, or -1 */
 	int page_reporting_order;	/* page_reporting.page_reporting_order=, or -1 */
 	struct kmm_fault_attr fail_page_alloc;	/* fail_page_alloc= */
@@ -138,6 +146,9 @@ struct kmm_machine {
 
 	/* the page allocator (page_alloc.c and friends) */
 	bool buddy_ready;			/* memblock_free_all() has run */
+	bool deferred_init;			/* kmm.deferred_init=1 (deferred_init.c) */
+	bool deferred_pages;			/* [atomic] a zone still has deferred pages */
+	kmm_spinlock_t resize_lock;		/* pgdat_resize_lock: zones growing */
 	bool memblock_warned;			/* memblock_alloc after the handover, once */
 	bool order_warned;			/* WARN_ON_ONCE of an order beyond the limit */
 	unsigned int pageblock_order;
@@ -146,7 +157,7 @@ struct kmm_machine {
 	/* the first zone of the zonelist a request of highest zone i may use */
 	struct kmm_zone *preferred_zone[KMM_MAX_NR_ZONES];
 	unsigned long totalram_pages;		/* [atomic] managed pages of all zones */
-	unsigned long totalhigh_pages;
+	unsigned long totalhigh_pages;		/* [atomic] */
 	int min_free_kbytes, user_min_free_kbytes;
 	int watermark_scale_factor, watermark_boost_factor;
 	int lowmem_reserve_ratio[KMM_MAX_NR_ZONES];

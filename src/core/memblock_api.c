@@ -66,7 +66,8 @@ void kmm_memblock_free(struct kmm_machine *m, void *ptr, size_t size)
 	if (!ptr)
 		return;
 	/* what late_alloc() handed out goes back to the page allocator */
-	if (m->buddy_ready && !kmm_PageReserved(kmm_virt_to_page(&m->layout, ptr))) {
+	if (m->buddy_ready && kmm_pfn_initialised(m, (unsigned long)(kmm_pa(&m->layout, ptr) >> KMM_PAGE_SHIFT)) &&
+	    !kmm_PageReserved(kmm_virt_to_page(&m->layout, ptr))) {
 		kmm_free_pages_exact(m, ptr, size);
 		return;
 	}

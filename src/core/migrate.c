@@ -62,7 +62,7 @@ static bool boost_watermark(struct kmm_zone *z)
 	if (!m->watermark_boost_factor)
 		return false;
 	/* small zones would have their watermarks raised to nothing useful */
-	if (nr * 4 > z->managed_pages)
+	if (nr * 4 > KMM_READ_ONCE(z->managed_pages))
 		return false;
 	max_boost = z->_watermark[KMM_WMARK_HIGH] * (unsigned long)m->watermark_boost_factor / 10000;
 	if (max_boost < nr)
@@ -188,7 +188,7 @@ void kmm_reserve_highatomic_pageblock(struct kmm_zone *z, struct kmm_page *page,
 {
 	struct kmm_machine *m = z->m;
 	unsigned long nr = kmm_pageblock_nr_pages(m), pfn = kmm_pfn(m, page);
-	unsigned long max_managed = ((z->managed_pages / 100) + nr - 1) & ~(nr - 1);
+	unsigned long max_managed = ((KMM_READ_ONCE(z->managed_pages) / 100) + nr - 1) & ~(nr - 1);
 	int mt;
 
 	/* the kernel adds one pageblock to the 1% so a small zone gets one */

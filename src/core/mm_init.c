@@ -11,6 +11,8 @@
  * 3. memblock_free_all: every range of memory minus reserved is given to the
  *    buddy lists in the largest naturally aligned blocks (never across a
  *    zone boundary); those pages lose PG_reserved and count as managed.
+ *    With kmm.deferred_init=1, steps 2 and 3 skip the deferred part of each
+ *    zone, which deferred_init.c initialises and frees on demand.
  *    Reserved ranges (kernel image, mem_map, firmware areas, memmap=) keep
  *    PG_reserved and never reach the free lists.
  * 4. Watermarks, the lowmem reserve and the pcp limits are computed from the
@@ -86,13 +88,17 @@ int kmm_mm_alloc_zone_structures(struct kmm_machine *m)
 	return m->vm_events ? 0 : -12;
 }
 
-static void memmap_init(struct kmm_machine *m)
+void kmm_memmap_init_range(struct kmm_machine *m, unsigned long start, unsigned long end)
 {
 	const struct kmm_layout *l = &m->layout;
 
-	for (unsigned long i = 0; i < l->mem_map_pages; i++) {
-		struct kmm_page *p = &l->mem_map[i];
-		int zone = zone_of_pfn(m, l->mem_map_pfn + i);
+	if (start < l->mem_map_pfn)
+		start = l->mem_map_pfn;
+	if (end > l->mem_map_pfn + l->mem_map_pages)
+		end = l->mem_map_pfn + l->mem_map_pages;
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct kmm_page *p = kmm_pfn_page(m, pfn);
+		int zone = zone_of_pfn(m, pfn);
 
 		p->flags = ((unsigned long)zone << KMM_ZONES_PGSHIFT) | (1UL << KMM_PG_reserved);
 		kmm_list_init(&p->lru);
@@ -103,6 +109,22 @@ static void memmap_init(struct kmm_machine *m)
 		p->_mapcount = -1;
 		p->_refcount = 1;
 		p->virtual = NULL;
+	}
+}
+
+/* memmap_init(): every struct page of mem_map but the deferred ones (deferred_init.c). */
+static void memmap_init(struct kmm_machine *m)
+{
+	const struct kmm_layout *l = &m->layout;
+	unsigned long pfn = l->mem_map_pfn, end = l->mem_map_pfn + l->mem_map_pages;
+
+	while (pfn < end) {
+		bool deferred;
+		unsigned long next = kmm_deferred_run(m, pfn, end, &deferred);
+
+		if (!deferred)
+			kmm_memmap_init_range(m, pfn, next);
+		pfn = next;
 	}
 }
 
@@ -117,18 +139,22 @@ static void free_boot_block(struct kmm_machine *m, unsigned long pfn, unsigned i
 		kmm_page_clear_reserved(&page[i]);
 		page[i]._refcount = 0;
 	}
-	z->managed_pages += nr;
-	m->totalram_pages += nr;
-	/* free_one_page() counts the boot frees too, as the kernel's pgfree shows */
-	kmm_count_vm_events(m, 0, KMM_PGFREE, nr);
+	/* atomic: deferred init adds pages while reports read the counts */
+	KMM_WRITE_ONCE(z->managed_pages, z->managed_pages + nr);
+	__atomic_add_fetch(&m->totalram_pages, nr, __ATOMIC_RELAXED);
+	/*
+	 * free_one_page() counts the boot frees too, as the kernel's pgfree
+	 * shows: on CPU 0 at boot, on the grower's CPU when a zone grows
+	 */
+	kmm_count_vm_events(m, kmm_plat_cpu_id(m), KMM_PGFREE, nr);
 	if (z->idx == KMM_ZONE_HIGHMEM)
-		m->totalhigh_pages += nr;
+		__atomic_add_fetch(&m->totalhigh_pages, nr, __ATOMIC_RELAXED);
 	kmm_spin_lock(&z->lock);
 	kmm_free_one_page(z, page, pfn, order, kmm_get_pageblock_mt(z, pfn));
 	kmm_spin_unlock(&z->lock);
 }
 
-static void free_pages_memory(struct kmm_machine *m, unsigned long start, unsigned long end)
+void kmm_free_pages_memory(struct kmm_machine *m, unsigned long start, unsigned long end)
 {
 	while (start < end) {
 		unsigned int order = m->desc.max_order;
@@ -154,8 +180,15 @@ static void memblock_free_all(struct kmm_machine *m)
 		unsigned long spfn = (unsigned long)((s + KMM_PAGE_SIZE - 1) >> KMM_PAGE_SHIFT);
 		unsigned long epfn = (unsigned long)(e >> KMM_PAGE_SHIFT);
 
-		if (spfn < epfn)
-			free_pages_memory(m, spfn, epfn);
+		/* the deferred parts are freed when their zone grows (deferred_init.c) */
+		while (spfn < epfn) {
+			bool deferred;
+			unsigned long next = kmm_deferred_run(m, spfn, epfn, &deferred);
+
+			if (!deferred)
+				kmm_free_pages_memory(m, spfn, next);
+			spfn = next;
+		}
 	}
 }
 
@@ -189,6 +222,7 @@ int kmm_mm_init(struct kmm_machine *m)
 	kmm_spin_lock_init(&m->sysctl_lock);
 	kmm_spin_lock_init(&m->fault_lock);
 	kmm_spin_lock_init(&m->reporting_lock);
+	kmm_deferred_init_boot(m);
 	memmap_init(m);
 	memblock_free_all(m);
 	kmm_build_zonelist(m);

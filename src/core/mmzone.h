@@ -96,7 +96,7 @@ struct kmm_zone {
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;		/* pages from start to end, holes included */
 	unsigned long present_pages;		/* pages of RAM in the span */
-	unsigned long managed_pages;		/* [boot] pages the buddy allocator manages */
+	unsigned long managed_pages;		/* [atomic resize_lock] pages the buddy allocator manages */
 	unsigned long cma_pages;
 	const char *name;
 	int idx;				/* enum kmm_zone_type */
@@ -104,6 +104,13 @@ struct kmm_zone {
 	uint8_t *pageblock_flags;		/* migrate type per pageblock, from memblock */
 	unsigned long pageblock_base_pfn;	/* pfn of pageblock_flags[0] */
 	unsigned int pageblock_order;		/* the machine's, kept here for the fast paths */
+
+	/*
+	 * Deferred struct page init (deferred_init.c): the struct pages of
+	 * [deferred_pfn, deferred_end) are not initialised yet; none when equal.
+	 */
+	unsigned long deferred_pfn;		/* [atomic resize_lock] */
+	unsigned long deferred_end;		/* [boot] */
 
 	kmm_spinlock_t lock;
 	struct kmm_free_area free_area[KMM_NR_PAGE_ORDERS_MAX];	/* [zone lock] */
@@ -118,7 +125,7 @@ static inline bool kmm_zone_populated(const struct kmm_zone *z)
 
 static inline bool kmm_zone_managed(const struct kmm_zone *z)
 {
-	return z->managed_pages != 0;
+	return KMM_READ_ONCE(z->managed_pages) != 0;
 }
 
 static inline unsigned long kmm_zone_end_pfn(const struct kmm_zone *z)
@@ -210,6 +217,14 @@ KMM_PAGE_FLAG(reported)
 	((1UL << KMM_PG_locked) | (1UL << KMM_PG_lru) | (1UL << KMM_PG_active) |       \
 	 (1UL << KMM_PG_reserved) | (1UL << KMM_PG_slab) | (1UL << KMM_PG_private) |    \
 	 (1UL << KMM_PG_reclaim) | (1UL << KMM_PG_dirty))
+
+/* compound_head(): a tail page's lru.next is its head's address with bit 0 set. */
+static inline struct kmm_page *kmm_page_head(struct kmm_page *page)
+{
+	uintptr_t head = (uintptr_t)page->lru.next;
+
+	return (head & 1) ? (struct kmm_page *)(head - 1) : page;
+}
 
 static inline unsigned int kmm_buddy_order(const struct kmm_page *p)
 {

@@ -15,7 +15,8 @@
  * OOM killer come with later layers; until then a request that still finds
  * nothing fails as the kernel fails with nothing to reclaim, with
  * warn_alloc()'s report unless __GFP_NOWARN. __GFP_NOFAIL waits for memory
- * to be freed and retries, forever.
+ * to be freed and retries, forever. With kmm.deferred_init=1, a zone that
+ * fails its watermark or its free lists first grows (deferred_init.c).
  *
  * Free: the last reference goes; the page is checked (a page that is free
  * already, freed with another order than it was allocated with, a tail page,
@@ -136,6 +137,23 @@ static struct kmm_page *rmqueue(struct kmm_zone *z, int cpu, unsigned int order,
 	return page;
 }
 
+/*
+ * A zone that fails its watermark but has deferred struct pages grows
+ * (deferred_grow_zone) until it passes, or until nothing is deferred.
+ */
+static bool deferred_grow_fits(struct kmm_zone *z, unsigned int order, int highest,
+			       unsigned int alloc_flags)
+{
+	if (likely(!KMM_READ_ONCE(z->m->deferred_pages)))
+		return false;
+	while (kmm_deferred_grow_zone(z, order))
+		if (zone_watermark_fast(z, order,
+					kmm_wmark_pages(z, (enum kmm_zone_watermarks)(alloc_flags & KMM_ALLOC_WMARK_MASK)),
+					highest, alloc_flags))
+			return true;
+	return false;
+}
+
 static struct kmm_page *get_page_from_freelist(struct kmm_machine *m, int cpu, kmm_gfp_t gfp,
 					       unsigned int order, unsigned int alloc_flags,
 					       int highest, int mt)
@@ -150,9 +168,14 @@ retry:
 		if (!(alloc_flags & KMM_ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(z, order,
 					 kmm_wmark_pages(z, (enum kmm_zone_watermarks)(alloc_flags & KMM_ALLOC_WMARK_MASK)),
-					 highest, alloc_flags))
+					 highest, alloc_flags) &&
+		    !deferred_grow_fits(z, order, highest, alloc_flags))
 			continue;
 		page = rmqueue(z, cpu, order, mt, alloc_flags);
+		/* the free lists cannot serve the order: a zone with deferred pages grows */
+		while (unlikely(!page) && unlikely(KMM_READ_ONCE(m->deferred_pages)) &&
+		       kmm_deferred_grow_zone(z, order))
+			page = rmqueue(z, cpu, order, mt, alloc_flags);
 		if (!page)
 			continue;
 		prep_new_page(m, page, order, gfp);
@@ -637,9 +660,7 @@ void *kmm_page_address(struct kmm_machine *m, const struct kmm_page *page)
 
 struct kmm_page *kmm_compound_head(struct kmm_page *page)
 {
-	uintptr_t head = (uintptr_t)page->lru.next;
-
-	return (head & 1) ? (struct kmm_page *)(head - 1) : page;
+	return kmm_page_head(page);
 }
 
 bool kmm_PageBuddy(const struct kmm_page *page)

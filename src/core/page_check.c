@@ -9,7 +9,9 @@
  *   - nr_free[order] equals the list lengths; NR_FREE_PAGES and the
  *     per-type free counts equal the pages on the lists;
  *   - no page of a free block is PageBuddy but its head (no overlap);
- *   - each CPU's pcp count equals the pages on its lists (checked on that CPU).
+ *   - each CPU's pcp count equals the pages on its lists (checked on that CPU);
+ *   - no free block lies where struct pages are still deferred, and the
+ *     deferred ranges are whole MAX_ORDER blocks (kmm_deferred_check).
  * Each violation is logged; the count is returned.
  */
 #include "internal.h"
@@ -56,6 +58,9 @@ static int check_zone(struct kmm_machine *m, struct kmm_zone *z)
 					    kmm_migratetype_names[t], kmm_migratetype_names[kmm_get_pageblock_mt(z, pfn)]);
 				if (kmm_page_ref(p) != 0)
 					BAD("free block %#lx has refcount %d\n", pfn, kmm_page_ref(p));
+				if (!kmm_pfn_initialised(m, pfn))
+					BAD("free block %#lx lies in the deferred range %#lx-%#lx\n", pfn,
+					    z->deferred_pfn, z->deferred_end);
 				for (unsigned long i = 0; i < (1UL << o); i++) {
 					if (kmm_page_test_reserved(&p[i]))
 						BAD("free block %#lx holds reserved page %#lx\n", pfn, pfn + i);
@@ -135,6 +140,7 @@ int kmm_page_alloc_check(struct kmm_machine *m)
 	for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
 		if (kmm_zone_managed(&m->pgdat->node_zones[i]))
 			bad += check_zone(m, &m->pgdat->node_zones[i]);
+	bad += kmm_deferred_check(m);
 	kmm_plat_on_each_cpu(m, check_pcp, &pc);
 	return bad + pc.bad;
 }

@@ -76,7 +76,7 @@ static void show_free_areas(struct kmm_machine *m, int max_zone_idx)
 				K(KMM_READ_ONCE(z->watermark_boost)), K(kmm_min_wmark_pages(z)),
 				K(kmm_low_wmark_pages(z)), K(kmm_high_wmark_pages(z)),
 				K(KMM_READ_ONCE(z->nr_reserved_highatomic)), K(z->present_pages),
-				K(z->managed_pages), K(kmm_zone_pcp_pages(z)),
+				K(KMM_READ_ONCE(z->managed_pages)), K(kmm_zone_pcp_pages(z)),
 				K(KMM_READ_ONCE(z->per_cpu_pageset[0].count)));
 		n = kmm_snprintf(line, sizeof(line), "lowmem_reserve[]:");
 		for (int j = 0; j < KMM_MAX_NR_ZONES && n < (int)sizeof(line); j++)
@@ -137,7 +137,7 @@ static void show_mem(struct kmm_machine *m, int max_zone_idx)
 		struct kmm_zone *z = &m->pgdat->node_zones[i];
 
 		total += z->present_pages;
-		reserved += z->present_pages - z->managed_pages;
+		reserved += z->present_pages - KMM_READ_ONCE(z->managed_pages);
 		if (i == KMM_ZONE_HIGHMEM || i == KMM_ZONE_MOVABLE)
 			highmem += z->present_pages;
 	}

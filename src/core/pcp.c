@@ -180,7 +180,7 @@ static int rounddown_pow_of_two(int x)
 
 static int zone_batchsize(const struct kmm_zone *z)
 {
-	unsigned long b = z->managed_pages >> 10;
+	unsigned long b = KMM_READ_ONCE(z->managed_pages) >> 10;
 
 	if (b > (1UL << 20) / KMM_PAGE_SIZE)
 		b = (1UL << 20) / KMM_PAGE_SIZE;
@@ -192,7 +192,7 @@ static int zone_batchsize(const struct kmm_zone *z)
 
 static int zone_highsize(const struct kmm_zone *z, int batch, int high_fraction)
 {
-	unsigned long total = high_fraction ? z->managed_pages / (unsigned long)high_fraction
+	unsigned long total = high_fraction ? KMM_READ_ONCE(z->managed_pages) / (unsigned long)high_fraction
 					    : kmm_low_wmark_pages(z);
 	int high = (int)(total / z->m->desc.nr_cpus);
 

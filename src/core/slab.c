@@ -158,6 +158,23 @@ static unsigned int calculate_alignment(unsigned long flags, unsigned int align,
 	return (align + sizeof(void *) - 1) & ~(unsigned int)(sizeof(void *) - 1);
 }
 
+/* div_shift, div_inv, div_lim of s->size (slab.h): Newton's iteration doubles the bits of the inverse. */
+static void stride_divisor(struct kmm_kmem_cache *s)
+{
+	uint32_t odd = s->size, inv;
+
+	s->div_shift = (unsigned int)__builtin_ctz(odd);
+	odd >>= s->div_shift;
+	inv = odd;	/* right in the low 3 bits: odd * odd == 1 mod 8 */
+	for (int i = 0; i < 4; i++)
+		inv *= 2 - odd * inv;
+	s->div_inv = inv;
+	s->div_lim = UINT32_MAX / odd;
+}
+
+_Static_assert(KMM_PAGE_SIZE << KMM_MAX_PAGE_ORDER_LIMIT <= (1UL << 32) - 1,
+	       "slab offsets fit the 32-bit divisibility test");
+
 static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 {
 	unsigned int size = (s->object_size + sizeof(void *) - 1) & ~(unsigned int)(sizeof(void *) - 1);
@@ -180,6 +197,7 @@ static int calculate_sizes(struct kmm_machine *m, struct kmm_kmem_cache *s)
 		size = kmm_slab_debug_sizes(s, size);
 	size = (size + s->align - 1) & ~(s->align - 1);
 	s->size = size;
+	stride_divisor(s);
 	order = calculate_order(m, size);
 	if (order < 0)
 		return -1;
@@ -589,6 +607,18 @@ void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj)
 		       s->name, obj);
 }
 
+#ifdef KMM_KASAN
+__attribute__((no_sanitize_address, noinline)) uintptr_t kmm_slab_peek_word(const void *obj)
+{
+	return *(const volatile uintptr_t *)obj;
+}
+
+__attribute__((no_sanitize_address, noinline)) void kmm_slab_poke_word(void *obj, uintptr_t v)
+{
+	*(volatile uintptr_t *)obj = v;
+}
+#endif
+
 /* ---- flushing and shrinking ---- */
 
 static void flush_cpu(struct kmm_kmem_cache *s, int cpu, bool shrink)
@@ -758,6 +788,9 @@ struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 		kmm_kmem_cache_free(ss->kmem_cache, s);
 		return NULL;
 	}
+	/* kfree's mark of a freed object (kmalloc.c): where it overlays neither the free pointer nor debug bytes */
+	if (kmalloc && s->offset && !(s->flags & KMM_SLAB_DEBUG_FLAGS))
+		s->free_key = ss->free_key;
 	kmm_spin_lock(&ss->lock);
 	if (ss->caches_tail)
 		ss->caches_tail->next = s;
@@ -963,6 +996,7 @@ int kmm_slab_init(struct kmm_machine *m)
 	if (m->desc.slab_min_objects > 0)
 		ss->min_objects = (unsigned int)m->desc.slab_min_objects;
 	m->slab = ss;
+	ss->free_key = (uintptr_t)kmm_slab_random(m) | 1;
 	kmm_slab_debug_boot(m);
 	kc = (struct kmm_kmem_cache *)(((uintptr_t)(ss + 1) + KMM_SMP_CACHE_BYTES - 1) &
 				       ~(uintptr_t)(KMM_SMP_CACHE_BYTES - 1));
@@ -1049,10 +1083,19 @@ static int check_all_slabs(struct kmm_machine *m)
 
 	for (s = m->slab->caches; s; s = s->next)
 		s->walk_slabs = s->walk_objects = s->walk_partial = 0;
-	for (unsigned long pfn = pgdat->node_start_pfn;
-	     pfn < pgdat->node_start_pfn + pgdat->node_spanned_pages; pfn++) {
-		struct kmm_page *slab = kmm_pfn_to_page(&m->layout, pfn);
+	for (unsigned long pfn = pgdat->node_start_pfn, end = pfn + pgdat->node_spanned_pages;
+	     pfn < end; pfn++) {
+		struct kmm_page *slab;
 		unsigned long st;
+		bool deferred;
+		unsigned long run = kmm_deferred_run(m, pfn, end, &deferred);
+
+		/* struct pages not initialised yet hold no slab, and reading them would commit them */
+		if (deferred) {
+			pfn = run - 1;
+			continue;
+		}
+		slab = kmm_pfn_to_page(&m->layout, pfn);
 
 		if (!(slab->flags & (1UL << KMM_PG_slab)))
 			continue;

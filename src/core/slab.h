@@ -31,6 +31,16 @@ struct kmm_kmem_cache {
 	unsigned int offset;		/* of the free pointer in a free object */
 	uintptr_t random;		/* freelist hardening: the key stored pointers are XORed with */
 	uintptr_t fp_swab_mask;		/* ~0 when hardened: the slot's byte-swapped address joins */
+	uintptr_t free_key;		/* kfree's mark in the first word of a freed object, or 0 */
+	/*
+	 * size = odd << div_shift: an offset is a multiple of size when its low
+	 * div_shift bits are 0 and (offset >> div_shift) * div_inv, mod 2^32,
+	 * is at most div_lim (div_inv: the inverse of odd mod 2^32; div_lim:
+	 * (2^32 - 1) / odd). Exact for offsets below 2^32, a multiply in place of
+	 * a division (kfree's object check).
+	 */
+	unsigned int div_shift;
+	uint32_t div_inv, div_lim;
 	unsigned int inuse;		/* object and right red zone: metadata starts here */
 	unsigned int red_left_pad;	/* left red zone before each object (SLAB_RED_ZONE) */
 	unsigned int align;
@@ -95,6 +105,7 @@ struct kmm_slab_state {
 	unsigned int min_objects;	/* slab_min_objects, or 0 */
 	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
 	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
+	uintptr_t free_key;		/* [boot] kfree's mark in a freed kmalloc object (kmalloc.c), odd */
 	bool tainted;			/* a slub_debug report was made (TAINT_BAD_PAGE) */
 	unsigned long debug_errors;	/* [atomic] slub_debug reports so far */
 };
@@ -160,7 +171,7 @@ static inline struct kmm_page *kmm_virt_to_slab(struct kmm_machine *m, const voi
 
 	if (!kmm_virt_addr_valid(&m->layout, obj))
 		return NULL;
-	page = kmm_compound_head(kmm_virt_to_page(&m->layout, obj));
+	page = kmm_page_head(kmm_virt_to_page(&m->layout, obj));
 	return page->flags & (1UL << KMM_PG_slab) ? page : NULL;
 }
 
@@ -193,6 +204,72 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 			void *obj, int cpu, unsigned long ip);
 void kmm_slab_naive_double_free(struct kmm_kmem_cache *s, void *obj);
+/* object_err(s, slab, obj, "Object already free") and FIX: a double free, not applied. */
+void kmm_slab_double_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj);
+
+/*
+ * The first word of an object, read and written past KASAN's poisoning: a
+ * freed object is poisoned whole, a live one beyond the size asked for.
+ */
+#ifdef KMM_KASAN
+uintptr_t kmm_slab_peek_word(const void *obj);
+void kmm_slab_poke_word(void *obj, uintptr_t v);
+#else
+static inline uintptr_t kmm_slab_peek_word(const void *obj)
+{
+	return *(const uintptr_t *)obj;
+}
+
+static inline void kmm_slab_poke_word(void *obj, uintptr_t v)
+{
+	*(uintptr_t *)obj = v;
+}
+#endif
+
+/* check_valid_pointer() of any cache (under its list_lock), and its report ("Invalid object pointer"). */
+bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+
+/*
+ * The same without a lock. The slab's size comes from its order: the
+ * cache's when it has a single one, else the compound order (constant while
+ * the slab lives; the counts word its owner rewrites at any time is not
+ * read). A slab is a naturally aligned block, and so is its address (the
+ * window and RAM agree in alignment), so obj's offset in it is a mask. The
+ * stride's divisibility is a multiply.
+ */
+static inline bool kmm_slab_is_object(const struct kmm_kmem_cache *s, struct kmm_page *slab,
+				      const void *obj)
+{
+	unsigned int order = s->order == s->min_order ? s->order
+			     : kmm_page_test_head(slab) ? kmm_page_field(&slab[1], KMM_PAGE_FOLIO_ORDER_SHIFT) : 0;
+	size_t bytes = KMM_PAGE_SIZE << order;
+	uintptr_t off = ((uintptr_t)obj & (bytes - 1)) - s->red_left_pad;
+
+	if (off >= bytes || bytes - off < s->size || (off & ((1UL << s->div_shift) - 1)))
+		return false;
+	return (uint32_t)((uint32_t)(off >> s->div_shift) * s->div_inv) <= s->div_lim;
+}
+
+void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj);
+
+/*
+ * A free of an address inside a slab that is no object's start would put it
+ * on a freelist, and hand the middle of an object out twice: every cache
+ * refuses it (as SLUB's free_consistency_checks do under slub_debug=F),
+ * reported and not applied. Expected cost: a mask test for power-of-two
+ * strides without a left red zone, where objects are aligned to their
+ * stride (a slab is a naturally aligned block at least as large); a
+ * division otherwise.
+ */
+static inline bool kmm_slab_bad_free(const struct kmm_kmem_cache *s, struct kmm_page *slab,
+				     const void *obj)
+{
+	unsigned int size = s->size;
+
+	if (likely(!(size & (size - 1)) && !s->red_left_pad))
+		return unlikely((uintptr_t)obj & (size - 1));
+	return !kmm_slab_is_object(s, slab, obj);
+}
 
 /* slab_debug.c: the debug caches' paths, under the node's list_lock */
 unsigned long kmm_slab_debug_flags(struct kmm_machine *m, const char *name, unsigned long flags);

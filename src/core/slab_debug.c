@@ -216,13 +216,35 @@ void kmm_slab_debug_init_slab(struct kmm_kmem_cache *s, struct kmm_page *slab)
 
 /* ---- reports ---- */
 
+/*
+ * A report of a cache that KASAN poisons reads bytes it has poisoned (a free
+ * object, a live one's slack, a neighbour): read past the poisoning.
+ */
+#ifdef KMM_KASAN
+__attribute__((no_sanitize_address, noinline)) static void copy_unchecked(uint8_t *dst,
+									   const uint8_t *src,
+									   size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = ((const volatile uint8_t *)src)[i];
+}
+#else
+static void copy_unchecked(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	kmm_memcpy(dst, src, n);
+}
+#endif
+
 static void print_section(struct kmm_machine *m, const char *text, const uint8_t *addr,
 			  unsigned int length)
 {
 	for (unsigned int off = 0; off < length; off += 16) {
+		unsigned int n = length - off < 16 ? length - off : 16;
+		uint8_t row[16];
 		char line[80];
 
-		kmm_hex_dump_row(line, sizeof(line), addr + off, length - off);
+		copy_unchecked(row, addr + off, n);
+		kmm_hex_dump_row(line, sizeof(line), row, n);
 		kmm_core_printk(m, KMM_KERN_ERR "%s%016lx: %s\n", text,
 				(unsigned long)(uintptr_t)(addr + off), line);
 	}
@@ -281,9 +303,9 @@ static void taint_and_warn(struct kmm_kmem_cache *s, const char *func)
 	kmm_warn_splat(s->m, "mm/slub.c", 1124, func, NULL);
 }
 
-static bool check_valid_pointer(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
+bool kmm_slab_valid_pointer(const struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
 {
-	const char *first = kmm_slab_first_object(s, slab), *p = obj;
+	const char *first = (char *)kmm_slab_address(s->m, slab) + s->red_left_pad, *p = obj;
 
 	if (!obj)
 		return true;
@@ -326,7 +348,7 @@ static void object_err(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8_t 
 		       const char *reason)
 {
 	slab_bug(s, "%s", reason);
-	if (!obj || !check_valid_pointer(s, slab, obj)) {
+	if (!obj || !kmm_slab_valid_pointer(s, slab, obj)) {
 		print_slab_info(s, slab);
 		kmm_core_printk(s->m, KMM_KERN_ERR "Invalid pointer 0x%016lx\n",
 				(unsigned long)(uintptr_t)obj);
@@ -449,7 +471,7 @@ static bool check_object(struct kmm_kmem_cache *s, struct kmm_page *slab, uint8_
 			ret = false;
 	}
 	if ((s->offset >= s->inuse || val != SLUB_RED_ACTIVE) &&
-	    !check_valid_pointer(s, slab, kmm_get_freepointer(s, p))) {
+	    !kmm_slab_valid_pointer(s, slab, kmm_get_freepointer(s, p))) {
 		object_err(s, slab, p, "Freepointer corrupt");
 		/* the rest of the slab's free objects are lost to it */
 		kmm_set_freepointer(s, p, NULL);
@@ -470,7 +492,7 @@ static bool on_freelist(struct kmm_kmem_cache *s, struct kmm_page *slab, void *s
 	while (fp && nr <= objects) {
 		if (fp == search)
 			return true;
-		if (!check_valid_pointer(s, slab, fp)) {
+		if (!kmm_slab_valid_pointer(s, slab, fp)) {
 			if (obj) {
 				object_err(s, slab, obj, "Freechain corrupt");
 				kmm_set_freepointer(s, obj, NULL);
@@ -565,9 +587,9 @@ void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, u
 	obj = (uint8_t *)slab->index;
 	/* alloc_consistency_checks() */
 	if ((s->flags & KMM_SLAB_CONSISTENCY_CHECKS) &&
-	    (!check_valid_pointer(s, slab, obj) || !obj ||
+	    (!kmm_slab_valid_pointer(s, slab, obj) || !obj ||
 	     !check_object(s, slab, obj, SLUB_RED_INACTIVE))) {
-		if (!check_valid_pointer(s, slab, obj) || !obj)
+		if (!kmm_slab_valid_pointer(s, slab, obj) || !obj)
 			object_err(s, slab, obj, "Freelist Pointer check fails");
 		/* take the slab out of use: every object counts as allocated */
 		slab_fix(s, "Marking all objects used");
@@ -593,6 +615,22 @@ void *kmm_slab_debug_alloc(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int *cpup, u
 	return obj;
 }
 
+void kmm_slab_double_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj)
+{
+	kmm_spin_lock(&s->list_lock);
+	object_err(s, slab, obj, "Object already free");
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)(uintptr_t)obj);
+	kmm_spin_unlock(&s->list_lock);
+}
+
+void kmm_slab_invalid_free(struct kmm_kmem_cache *s, struct kmm_page *slab, const void *obj)
+{
+	kmm_spin_lock(&s->list_lock);
+	slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)(uintptr_t)obj);
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)(uintptr_t)obj);
+	kmm_spin_unlock(&s->list_lock);
+}
+
 void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj,
 			 unsigned long ip)
 {
@@ -600,7 +638,7 @@ void kmm_slab_debug_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *
 
 	kmm_spin_lock(&s->list_lock);
 	/* free_consistency_checks(), run for every debug cache: a bad free is never applied */
-	if (!check_valid_pointer(s, slab, obj)) {
+	if (!kmm_slab_valid_pointer(s, slab, obj)) {
 		slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)(uintptr_t)obj);
 		goto bad;
 	}

@@ -283,6 +283,11 @@ void *kmm___vmalloc_node_range(struct kmm_machine *m, unsigned long size, unsign
 		kmm_warn_splat(m, "mm/vmalloc.c", 3839, "__vmalloc_node_range_noprof", NULL);
 		return NULL;
 	}
+	if (unlikely(m->desc.ram_anon)) {
+		warn_vmalloc(m, gfp, "vmalloc error: size %lu, RAM is anonymous memory (kmm.ram=anon), which cannot be mapped a second time",
+			     size);
+		return NULL;
+	}
 	if ((size >> KMM_PAGE_SHIFT) > KMM_READ_ONCE(m->totalram_pages)) {
 		warn_vmalloc(m, gfp, "vmalloc error: size %lu, exceeds total pages", size);
 		return NULL;
@@ -480,6 +485,11 @@ void *kmm_vmap(struct kmm_machine *m, struct kmm_page **pages, unsigned int coun
 
 	if (!pages || !count || count > KMM_READ_ONCE(m->totalram_pages))
 		return NULL;
+	if (unlikely(m->desc.ram_anon)) {
+		kmm_core_printk(m, KMM_KERN_ERR "vmap: %u pages: RAM is anonymous memory (kmm.ram=anon), which cannot be mapped a second time\n",
+				count);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < count; i++)
 		if (!kmm_page_in_mem_map(m, pages[i]))
 			return NULL;

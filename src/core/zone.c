@@ -50,8 +50,10 @@ void kmm_build_zonelist(struct kmm_machine *m)
 	struct kmm_pglist_data *pgdat = m->pgdat;
 	int n = 0;
 
+	/* a zone whose struct pages are all deferred manages nothing yet, and grows on first use */
 	for (int z = KMM_MAX_NR_ZONES - 1; z >= 0; z--)
-		if (kmm_zone_managed(&pgdat->node_zones[z]))
+		if (kmm_zone_managed(&pgdat->node_zones[z]) ||
+		    kmm_zone_has_deferred(&pgdat->node_zones[z]))
 			pgdat->zonelist[n++] = &pgdat->node_zones[z];
 	pgdat->zonelist[n] = NULL;
 	for (unsigned int bits = 0; bits < 16; bits++)
@@ -130,8 +132,8 @@ void kmm_calculate_min_free_kbytes(struct kmm_machine *m)
 		struct kmm_zone *zone = &m->pgdat->node_zones[z];
 		unsigned long high = kmm_high_wmark_pages(zone);
 
-		if (zone->managed_pages > high)
-			lowmem_kbytes += (zone->managed_pages - high) * (KMM_PAGE_SIZE >> 10);
+		if (KMM_READ_ONCE(zone->managed_pages) > high)
+			lowmem_kbytes += (KMM_READ_ONCE(zone->managed_pages) - high) * (KMM_PAGE_SIZE >> 10);
 	}
 	nmin = (int)int_sqrt(lowmem_kbytes * 16);
 	if (nmin > m->user_min_free_kbytes)
@@ -159,8 +161,8 @@ void kmm_calculate_totalreserve_pages(struct kmm_machine *m)
 			if (z->lowmem_reserve[j] > max)
 				max = z->lowmem_reserve[j];
 		max += (long)kmm_high_wmark_pages(z);
-		if (max > (long)z->managed_pages)
-			max = (long)z->managed_pages;
+		if (max > (long)KMM_READ_ONCE(z->managed_pages))
+			max = (long)KMM_READ_ONCE(z->managed_pages);
 		pgdat->totalreserve_pages += (unsigned long)max;
 	}
 }
@@ -173,15 +175,15 @@ void kmm_setup_per_zone_wmarks(struct kmm_machine *m)
 
 	for (int i = 0; i < KMM_MAX_NR_ZONES; i++)
 		if (zone_is_low(i))
-			lowmem_pages += pgdat->node_zones[i].managed_pages;
+			lowmem_pages += KMM_READ_ONCE(pgdat->node_zones[i].managed_pages);
 	for (int i = 0; i < KMM_MAX_NR_ZONES; i++) {
 		struct kmm_zone *z = &pgdat->node_zones[i];
-		uint64_t tmp = lowmem_pages ? (uint64_t)pages_min * z->managed_pages / lowmem_pages : 0;
-		uint64_t scaled = (uint64_t)z->managed_pages * (uint64_t)m->watermark_scale_factor / 10000;
+		uint64_t tmp = lowmem_pages ? (uint64_t)pages_min * KMM_READ_ONCE(z->managed_pages) / lowmem_pages : 0;
+		uint64_t scaled = (uint64_t)KMM_READ_ONCE(z->managed_pages) * (uint64_t)m->watermark_scale_factor / 10000;
 
 		kmm_spin_lock(&z->lock);
 		if (!zone_is_low(i)) {
-			unsigned long min_pages = z->managed_pages / 1024;
+			unsigned long min_pages = KMM_READ_ONCE(z->managed_pages) / 1024;
 
 			/* __GFP_HIGH rarely needs highmem: cap its reserve */
 			min_pages = min_pages < KMM_SWAP_CLUSTER_MAX ? KMM_SWAP_CLUSTER_MAX
@@ -211,11 +213,11 @@ void kmm_setup_per_zone_lowmem_reserve(struct kmm_machine *m)
 	for (int i = 0; i < KMM_MAX_NR_ZONES - 1; i++) {
 		struct kmm_zone *z = &pgdat->node_zones[i];
 		int ratio = m->lowmem_reserve_ratio[i];
-		bool clear = ratio < 1 || !z->managed_pages;
+		bool clear = ratio < 1 || !KMM_READ_ONCE(z->managed_pages);
 		unsigned long managed = 0;
 
 		for (int j = i + 1; j < KMM_MAX_NR_ZONES; j++) {
-			managed += pgdat->node_zones[j].managed_pages;
+			managed += KMM_READ_ONCE(pgdat->node_zones[j].managed_pages);
 			KMM_WRITE_ONCE(z->lowmem_reserve[j], clear ? 0 : (long)(managed / (unsigned long)ratio));
 		}
 	}

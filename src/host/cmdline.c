@@ -31,6 +31,9 @@ struct boot_args {
 	struct { uint64_t start, size; } memmap[8];
 	int nr_memmap;
 	bool stop_at_memblock;
+	bool ram_anon;
+	long deferred_init;
+	long reporting_thread;
 	long min_free_kbytes;
 	long page_reporting_order;
 	const char *fail_page_alloc;
@@ -156,6 +159,16 @@ static int parse_param(struct boot_args *a, const char *key, const char *val)
 		a->stop_at_memblock = true;
 		return 0;
 	}
+	if (!strcmp(key, "kmm.ram")) {
+		if (strcmp(val, "memfd") && strcmp(val, "anon"))
+			return kmm_set_error(-EINVAL, "kmm.ram=%s: invalid value (expected 'memfd' or 'anon')", val);
+		a->ram_anon = !strcmp(val, "anon");
+		return 0;
+	}
+	if (!strcmp(key, "kmm.page_reporting_thread"))
+		return int_value(key, val, 0, 1, &a->reporting_thread);
+	if (!strcmp(key, "kmm.deferred_init"))
+		return int_value(key, val, 0, 1, &a->deferred_init);
 	if (!strcmp(key, "failslab")) {
 		struct kmm_fault_attr probe;
 
@@ -303,7 +316,7 @@ static char *next_word(char **s)
 int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 {
 	struct kmm_machine_desc *d = &m->desc;
-	struct boot_args a = { .loglevel = -1, .min_free_kbytes = -1, .page_reporting_order = -1,
+	struct boot_args a = { .loglevel = -1, .reporting_thread = 1, .min_free_kbytes = -1, .page_reporting_order = -1,
 			       .slab_min_order = -1, .slab_max_order = -1, .slab_min_objects = -1 };
 	char buf[sizeof(m->cmdline)], *s = buf, *w;
 	const struct kmm_profile *p;
@@ -343,6 +356,10 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 		return kmm_set_error(-EINVAL, "vmalloc=%llu: out of range (8M..%s)",
 				     (unsigned long long)a.vmalloc, p->highmem ? "768M" : "1T");
 
+	if (a.ram_anon && p->highmem)
+		return kmm_set_error(-EINVAL, "kmm.ram=anon: profile %s has highmem, which kmap maps at a second address; it needs kmm.ram=memfd",
+				     p->name);
+
 	memset(d, 0, sizeof(*d));
 	d->profile = p->name;
 	d->arch = p->arch;
@@ -379,6 +396,9 @@ int kmm_cmdline_parse(struct kmm_machine *m, const char *cmdline)
 			      : a.quiet ? KMM_CONSOLE_LOGLEVEL_QUIET : KMM_CONSOLE_LOGLEVEL_DEFAULT;
 	d->memblock_debug = a.memblock_debug;
 	d->stop_at_memblock = a.stop_at_memblock;
+	d->ram_anon = a.ram_anon;
+	d->deferred_init = a.deferred_init == 1;
+	d->no_reporting_thread = a.reporting_thread == 0;
 	d->min_free_kbytes = (int)a.min_free_kbytes;
 	d->page_reporting_order = (int)a.page_reporting_order;
 	d->have_slub_debug = a.slub_debug != NULL;

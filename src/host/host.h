@@ -27,8 +27,9 @@ struct kmm_cpu {
 };
 
 struct kmm_plat {
-	int memfd;			/* physical memory, offset = phys - phys_offset */
-	uint64_t memfd_size;
+	int memfd;			/* physical memory, offset = phys - phys_offset; -1: kmm.ram=anon */
+	uint64_t memfd_size;		/* bytes of physical memory (the memfd's size) */
+	uint64_t low_bytes;		/* of which in the direct map */
 	void *window;			/* the reserved kernel virtual window */
 	size_t window_size;
 	uint64_t boot_ns;		/* CLOCK_MONOTONIC at boot */
@@ -46,6 +47,7 @@ struct kmm_plat {
 	pthread_mutex_t tasks_lock;
 	pthread_mutex_t takers_lock;	/* one taker of other tasks' CPUs at a time */
 	struct kmm_task *tasks;		/* every task struct, reused, freed at shutdown */
+	struct kmm_task *fork_task;	/* the task between kmm_fork_prepare and parent/child */
 
 	/* the free page reporting thread */
 	pthread_t reporter;
@@ -106,5 +108,10 @@ void kmm_host_work_stop(struct kmm_machine *m);
 /* task.c */
 void kmm_cpus_init(struct kmm_machine *m);
 void kmm_cpus_destroy(struct kmm_machine *m);
+/* fork.c's helpers: every CPU to the calling task (takers_lock held), and back */
+void kmm_host_cpus_take_all(struct kmm_machine *m);
+void kmm_host_cpus_release_all(struct kmm_machine *m);
+/* In the child: the calling task is the machine's only task. */
+void kmm_host_tasks_fork_child(struct kmm_machine *m);
 
 #endif /* KMM_HOST_H */

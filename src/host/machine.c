@@ -4,7 +4,11 @@
  * include/kmm/platform.h.
  *
  * Memory: physical memory is a memfd (file offset = phys - PHYS_OFFSET),
- * sparse, so only touched frames cost host memory. The kernel's virtual
+ * sparse, so only touched frames cost host memory; with kmm.ram=anon it is
+ * private anonymous memory instead, mapped once as the direct map, which a
+ * fork()ed child gets a copy of (a memfd mapping would be shared by parent
+ * and child) at the price of every second mapping of a frame: no vmalloc,
+ * vmap or highmem on such a machine. The kernel's virtual
  * space is one window reserved PROT_NONE; lowmem is mapped at its start
  * (PAGE_OFFSET, aligned to 1 GiB) in a single mapping, then come an 8 MiB
  * gap, the vmalloc area, a two-page gap, the PKMAP window and the fixmap
@@ -119,11 +123,10 @@ int kmm_host_map_memory(struct kmm_machine *m)
 	uintptr_t base;
 	char *raw;
 
-	p->memfd = memfd_create("kmm-ram", MFD_CLOEXEC);
-	if (p->memfd < 0)
-		return kmm_set_error(-errno, "memfd_create: %s", strerror(errno));
 	p->memfd_size = end - phys0;
-	if (ftruncate(p->memfd, (off_t)p->memfd_size))
+	if (!d->ram_anon && (p->memfd = memfd_create("kmm-ram", MFD_CLOEXEC)) < 0)
+		return kmm_set_error(-errno, "memfd_create: %s", strerror(errno));
+	if (!d->ram_anon && ftruncate(p->memfd, (off_t)p->memfd_size))
 		return kmm_set_error(-errno, "ftruncate of %llu bytes of RAM: %s",
 				     (unsigned long long)p->memfd_size, strerror(errno));
 	raw = mmap(NULL, span + WINDOW_ALIGN, PROT_NONE,
@@ -138,7 +141,10 @@ int kmm_host_map_memory(struct kmm_machine *m)
 	munmap((void *)(base + span), (uintptr_t)raw + span + WINDOW_ALIGN - (base + span));
 	p->window = (void *)base;
 	p->window_size = span;
-	if (mmap(p->window, low_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	p->low_bytes = low_bytes;
+	if (mmap(p->window, low_bytes, PROT_READ | PROT_WRITE,
+		 d->ram_anon ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED
+			     : MAP_SHARED | MAP_FIXED,
 		 p->memfd, 0) == MAP_FAILED)
 		return kmm_set_error(-errno, "mapping %zu MiB of lowmem: %s", low_bytes >> 20,
 				     strerror(errno));
@@ -174,6 +180,12 @@ int kmm_plat_discard(struct kmm_machine *m, kmm_phys_addr_t phys, uint64_t len)
 {
 	off_t off = (off_t)(phys - m->layout.phys_offset);
 
+	if (m->plat->memfd < 0) {
+		/* anonymous RAM: all of it is the direct map */
+		if ((uint64_t)off > m->plat->low_bytes || len > m->plat->low_bytes - (uint64_t)off)
+			return -EINVAL;
+		return madvise((char *)m->plat->window + off, (size_t)len, MADV_DONTNEED) ? -errno : 0;
+	}
 	if (fallocate(m->plat->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, (off_t)len))
 		return -errno;
 	return 0;
@@ -208,7 +220,8 @@ static void reporter_start(struct kmm_machine *m)
 
 	pthread_mutex_init(&p->reporter_lock, NULL);
 	pthread_cond_init(&p->reporter_wake, NULL);
-	if (m->page_reporting_enabled && !pthread_create(&p->reporter, NULL, reporter_main, m))
+	if (m->page_reporting_enabled && !m->desc.no_reporting_thread &&
+	    !pthread_create(&p->reporter, NULL, reporter_main, m))
 		p->reporter_running = true;
 }
 

@@ -77,6 +77,12 @@ static __attribute__((unused)) bool membarrier_works(void)
 	return state > 0;
 }
 
+/* In a fork()ed child: registers the child's copy of the process again. */
+static __attribute__((unused)) bool membarrier_works_again(void)
+{
+	return !syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0);
+}
+
 static void membarrier_all(void)
 {
 	syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0);
@@ -295,6 +301,55 @@ static void go_shared(struct kmm_plat *p, struct kmm_task *t)
 	}
 	pthread_mutex_unlock(&p->takers_lock);
 	wake_waiters(p);
+}
+
+/* ---- fork (fork.c) ---- */
+
+void kmm_host_cpus_take_all(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+	struct kmm_task *t = kmm_curp;
+
+	/* the caller holds takers_lock and no CPU */
+	for (unsigned int cpu = 0; cpu < p->nr_cpus; cpu++)
+		cpu_take_from_owner(p, t, (int)cpu);
+	t->sticky_cpu = -1;
+	t->sticky_owner = NULL;
+}
+
+void kmm_host_cpus_release_all(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+
+	for (unsigned int cpu = 0; cpu < p->nr_cpus; cpu++)
+		atomic_store_explicit(&p->cpu[cpu].owner, NULL, memory_order_release);
+}
+
+void kmm_host_tasks_fork_child(struct kmm_machine *m)
+{
+	struct kmm_plat *p = m->plat;
+	struct kmm_task *self = kmm_curp;
+
+	/* the child has one thread: every other task was a thread it does not have */
+	for (struct kmm_task *t = p->tasks; t; t = t->next) {
+		if (t == self)
+			continue;
+		t->m = NULL;
+		t->used = false;
+		t->hold = 0;
+		t->sticky_cpu = -1;
+		t->sticky_owner = NULL;
+		atomic_store(&t->in_kernel, 0);
+	}
+	for (unsigned int i = 0; i < KMM_NR_CPUS_MAX; i++)
+		atomic_store(&p->cpu[i].homed, 0);
+	atomic_store(&p->cpu[self->home].homed, 1);
+	atomic_store(&p->nr_tasks, 1);
+	atomic_store(&p->cpu_waiters, 0);
+	/* membarrier's registration is the mm's, which fork copies; registering again is harmless */
+	if (p->sticky_ok)
+		p->sticky_ok = membarrier_works_again();
+	atomic_store(&p->shared_mode, !p->sticky_ok);
 }
 
 void kmm_cpu_enter(void)

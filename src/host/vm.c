@@ -33,6 +33,9 @@ int kmm_plat_map(struct kmm_machine *m, uintptr_t va, kmm_phys_addr_t phys, size
 	struct kmm_plat *p = m->plat;
 	kmm_phys_addr_t off = phys - m->layout.phys_offset;
 
+	/* anonymous RAM (kmm.ram=anon) has no second mapping to give */
+	if (p->memfd < 0)
+		return -EOPNOTSUPP;
 	if (!len || (va | len | off) & (KMM_PAGE_SIZE - 1) || !in_window(p, va, len) ||
 	    phys < m->layout.phys_offset || off + len > p->memfd_size)
 		return -EINVAL;
@@ -66,6 +69,9 @@ int kmm_plat_walk_mappings(struct kmm_machine *m, uintptr_t start, uintptr_t end
 	char line[512];
 	FILE *f;
 
+	/* anonymous RAM: nothing in the window but the direct map is ever mapped */
+	if (p->memfd < 0)
+		return 0;
 	if (fstat(p->memfd, &st))
 		return -errno;
 	f = fopen("/proc/self/maps", "re");

@@ -47,7 +47,9 @@ static void showblockcount_print(struct kmm_machine *m, struct kmm_seq *s, struc
 	for (unsigned long pfn = z->zone_start_pfn; pfn < end; pfn += kmm_pageblock_nr_pages(m)) {
 		int mt;
 
-		if (kmm_page_zonenum(kmm_pfn_page(m, pfn)) != (unsigned int)z->idx)
+		/* a deferred pageblock is the zone's, though its struct pages say nothing yet */
+		if (kmm_pfn_initialised(m, pfn) &&
+		    kmm_page_zonenum(kmm_pfn_page(m, pfn)) != (unsigned int)z->idx)
 			continue;
 		mt = kmm_get_pageblock_mt(z, pfn);
 		if (mt >= 0 && mt < KMM_MIGRATE_TYPES)
