@@ -190,6 +190,8 @@ int replay_init(struct replay *r, struct kmm_machine *m, enum replay_level level
  * recognisable event (message on stderr).
  */
 int replay_file(struct replay *r, const char *path);
+/* The same with a reader already open (trace_open), which it closes. */
+int replay_reader(struct replay *r, const char *path, struct trace_reader *rd);
 /* After the last file: the end snapshot, live objects. */
 void replay_finish(struct replay *r);
 void replay_destroy(struct replay *r);

@@ -746,16 +746,22 @@ int replay_file(struct replay *r, const char *path)
 {
 	char err[512];
 	struct trace_reader *rd = trace_open(path, err, sizeof(err));
+
+	if (!rd) {
+		fprintf(stderr, "kmm replay: %s\n", err);
+		return 1;
+	}
+	return replay_reader(r, path, rd);
+}
+
+int replay_reader(struct replay *r, const char *path, struct trace_reader *rd)
+{
 	struct trace_event ev;
 	struct xlate x = { .rd = rd };
 	struct replay_file *nf;
 	uint64_t before = r->events;
 	int ret;
 
-	if (!rd) {
-		fprintf(stderr, "kmm replay: %s\n", err);
-		return 1;
-	}
 	if (rmap_init(&x.map, sizeof(uint32_t))) {
 		trace_close(rd);
 		fprintf(stderr, "kmm replay: out of memory\n");

@@ -135,17 +135,25 @@ static int parse(int argc, char **argv, struct replay_opts *o, bool own_machine)
 	return 0;
 }
 
-static int run(struct kmm_machine *m, const struct replay_opts *o, int argc, char **argv)
+/* first: the first trace's reader, opened already (or NULL) */
+static int run(struct kmm_machine *m, const struct replay_opts *o, int argc, char **argv,
+	       struct trace_reader *first)
 {
 	struct replay r;
 	int failed = 0;
 	char path[4096];
 
-	if (replay_init(&r, m, o->level, o->every))
+	if (replay_init(&r, m, o->level, o->every)) {
+		if (first)
+			trace_close(first);
 		return 1;
+	}
 	r.progress = isatty(STDERR_FILENO);
 	for (int i = o->first; i < argc; i++)
-		failed |= replay_file(&r, cli_script_relative(argv[i], path, sizeof(path)));
+		if (i == o->first && first)
+			failed |= replay_reader(&r, argv[i], first);
+		else
+			failed |= replay_file(&r, cli_script_relative(argv[i], path, sizeof(path)));
 	if (!r.events) {
 		replay_destroy(&r);
 		return 1;
@@ -167,11 +175,16 @@ int cli_replay_main(int argc, char **argv)
 {
 	struct replay_opts o;
 	struct kmm_machine *m;
-	char cmdline[1100];
+	struct trace_reader *first;
+	char cmdline[1100], err[512];
 	int ret = parse(argc, argv, &o, true);
 
 	if (ret)
 		return ret == 1 ? 0 : ret;
+	/* opened before the boot, so that its decompression overlaps the machine's set-up */
+	first = trace_open(argv[o.first], err, sizeof(err));
+	if (!first)
+		fprintf(stderr, "kmm replay: %s\n", err);
 	if (strstr(o.cmdline, "quiet") || strstr(o.cmdline, "loglevel="))
 		snprintf(cmdline, sizeof(cmdline), "%s", o.cmdline);
 	else
@@ -179,9 +192,20 @@ int cli_replay_main(int argc, char **argv)
 	m = kmm_boot(cmdline);
 	if (!m) {
 		fprintf(stderr, "kmm replay: boot failed: %s\n", kmm_last_error());
+		if (first)
+			trace_close(first);
 		return 2;
 	}
-	ret = run(m, &o, argc, argv);
+	if (!first && o.first + 1 == argc) {
+		kmm_shutdown(m);
+		return 1;
+	}
+	/* a first trace that could not be opened is skipped (its message is out), the others run */
+	if (!first)
+		o.first++;
+	ret = run(m, &o, argc, argv, first);
+	if (!first)
+		ret = 1;
 	kmm_shutdown(m);
 	return ret;
 }
@@ -194,5 +218,5 @@ int cli_replay(struct kmm_machine *m, int argc, char **argv)
 
 	if (ret)
 		return ret == 1 ? 0 : 1;
-	return run(m, &o, argc, argv) ? 1 : 0;
+	return run(m, &o, argc, argv, NULL) ? 1 : 0;
 }
