@@ -174,6 +174,7 @@ struct bench_allocator {
 	char note[128];			/* why missing or skipped */
 	char path[PATH_MAX];		/* the preloaded .so (PRELOAD) */
 	char version[128];		/* "libjemalloc2 5.3.0-1", "glibc 2.36", "kmm 0.1.0" */
+	bool ours;			/* kmm's own malloc (libkmm-malloc.so): never the best peer */
 };
 
 /* peers.c: the columns (kmm first), found at run time; returns their number. */

@@ -270,11 +270,51 @@ static bool find_peer(const struct peer_desc *d, struct bench_allocator *a)
 	return false;
 }
 
+/*
+ * kmm's own malloc, libkmm-malloc.so, built beside this program (or named by
+ * KMM_BENCH_KMM_MALLOC): a column of its own, which is never the best peer.
+ */
+static void find_shim(struct bench_allocator *a, bool sanitizer)
+{
+	const char *env = getenv("KMM_BENCH_KMM_MALLOC");
+	char exe[PATH_MAX - 32];
+	ssize_t n;
+
+	a->name = "kmm-malloc";
+	a->kind = BENCH_ALLOC_PRELOAD;
+	a->ours = true;
+	snprintf(a->version, sizeof(a->version), "libkmm-malloc.so (kmm %s)", KMM_VERSION);
+	if (sanitizer) {
+		a->status = BENCH_ALLOC_SKIPPED;
+		snprintf(a->note, sizeof(a->note), "skipped: sanitizer build");
+		return;
+	}
+	if (env && !strcmp(env, "none")) {
+		a->status = BENCH_ALLOC_MISSING;
+		snprintf(a->note, sizeof(a->note), "disabled by KMM_BENCH_KMM_MALLOC=none");
+		return;
+	}
+	if (env && *env) {
+		snprintf(a->path, sizeof(a->path), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		if (strrchr(exe, '/'))
+			*strrchr(exe, '/') = '\0';
+		/* kmm-bench is in BUILD/, the shim in BUILD/ too */
+		snprintf(a->path, sizeof(a->path), "%s/libkmm-malloc.so", exe);
+	}
+	if (!usable(a->path)) {
+		a->status = BENCH_ALLOC_MISSING;
+		snprintf(a->note, sizeof(a->note), "not built (libkmm-malloc.so beside kmm-bench)");
+	}
+}
+
 int bench_allocators_find(struct bench_allocator *a, int max, bool sanitizer)
 {
 	int n = 0;
 
-	if (max < 2 + (int)(sizeof(peers) / sizeof(peers[0])))
+	if (max < 3 + (int)(sizeof(peers) / sizeof(peers[0])))
 		return 0;
 	memset(a, 0, sizeof(*a) * (size_t)max);
 	a[n] = (struct bench_allocator){ .name = "kmm", .kind = BENCH_ALLOC_KMM };
@@ -305,6 +345,7 @@ int bench_allocators_find(struct bench_allocator *a, int max, bool sanitizer)
 			package_version(a[n].path, a[n].version, sizeof(a->version));
 		}
 	}
+	find_shim(&a[n++], sanitizer);
 	return n;
 }
 

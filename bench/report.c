@@ -136,7 +136,7 @@ static int best_peer(const struct bench_report *rep, unsigned int row)
 	for (int a = 0; a < rep->nr_alloc; a++) {
 		double med;
 
-		if (rep->alloc[a].kind == BENCH_ALLOC_KMM || !cell_has(rep, row, a))
+		if (rep->alloc[a].kind == BENCH_ALLOC_KMM || rep->alloc[a].ours || !cell_has(rep, row, a))
 			continue;
 		med = bench_median(bench_cell(rep, row, a)->samples, bench_cell(rep, row, a)->n);
 		if (best < 0 || med < best_med) {
