@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,8 @@ static int dat_open_here(struct trace_reader *r, int fd)
  * child came through is it read in this one (the library does the same on
  * the same bytes). A trace.dat is read twice: it is the rare and small form.
  */
+#define DAT_TRIAL_MS 60000	/* the longest a trial read may take, in ms (sanitizer builds under load are slow) */
+
 static int dat_trial(struct trace_reader *r, int fd)
 {
 	pid_t pid = fork();
@@ -282,9 +285,27 @@ static int dat_trial(struct trace_reader *r, int fd)
 				;
 		_exit(0);
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 0;
+	/*
+	 * A child forked while another thread held a lock (the allocator's, a
+	 * decompression thread's) can hang in it: past a deadline, give the trial
+	 * up and read the file here, as without a child.
+	 */
+	for (int waited_ms = 0;; waited_ms++) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+
+		if (got == pid)
+			break;
+		if ((got < 0 && errno != EINTR) || waited_ms >= DAT_TRIAL_MS) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			/* the child moved the offset we share with it */
+			if (lseek(fd, 0, SEEK_SET) == 0)
+				return 0;
+			snprintf(r->err, sizeof(r->err), "%s: %s", r->name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		usleep(1000);
 	}
 	/* a sanitizer turns the crash into an exit status: anything but 0 is one */
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
