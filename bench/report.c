@@ -560,7 +560,8 @@ int bench_write_markdown(const struct bench_report *rep, const char *path)
 			continue;
 		fprintf(f, "- %s: %s", al->name, al->version[0] ? al->version : "(version unknown)");
 		if (al->path[0])
-			fprintf(f, ", `LD_PRELOAD=%s`", al->path);
+			/* kmm's own is in the build tree: no path of this machine in the results */
+			fprintf(f, ", `LD_PRELOAD=%s`", al->ours ? "BUILD/libkmm-malloc.so" : al->path);
 		fprintf(f, "\n");
 	}
 	print_allocator_notes(rep, f, "- ");
