@@ -16,6 +16,7 @@
 
 #include <kmm/kmm.h>
 
+#include "kmm_log.h"
 #include "kunit.h"
 
 #define MAX_ORDERS 16
@@ -55,15 +56,6 @@ static char boot_text[8192], now_text[8192], log[1 << 20];
 static void read_buddyinfo(struct kmm_machine *m, char *buf, size_t len)
 {
 	kmm_proc_read(m, "/proc/buddyinfo", buf, len);
-}
-
-static int count_in(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
 }
 
 /*

@@ -15,27 +15,11 @@
 #include <kmm/kmm.h>
 
 #include "core/highmem.h"
+#include "kmm_log.h"
 #include "kunit.h"
 
 #define HM_BOOT "profile=i386-highmem mem=2G nr_cpus=2 quiet"
 #define EXPECT_PTR_EQ(t, a, b) KUNIT_EXPECT_EQ(t, (uintptr_t)(a), (uintptr_t)(b))
-
-static char logbuf[1 << 20];
-
-static const char *kmsg(struct kmm_machine *m)
-{
-	kmm_proc_read(m, "/dev/kmsg", logbuf, sizeof(logbuf));
-	return logbuf;
-}
-
-static int count_in(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
 {

@@ -13,15 +13,8 @@
 
 #include <kmm/kmm.h>
 
+#include "kmm_log.h"
 #include "kunit.h"
-
-static char logbuf[1 << 20];
-
-static const char *kmsg(struct kmm_machine *m)
-{
-	kmm_proc_read(m, "/dev/kmsg", logbuf, sizeof(logbuf));
-	return logbuf;
-}
 
 static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
 {

@@ -14,24 +14,8 @@
 
 #include <kmm/kmm.h>
 
+#include "kmm_log.h"
 #include "kunit.h"
-
-static char logbuf[1 << 20];
-
-static inline const char *kmsg(struct kmm_machine *m)
-{
-	kmm_proc_read(m, "/dev/kmsg", logbuf, sizeof(logbuf));
-	return logbuf;
-}
-
-static inline int count_in(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 /* A /proc/meminfo value ("MemFree:"), in kB. */
 static inline unsigned long meminfo_kb(struct kmm_machine *m, const char *key)
