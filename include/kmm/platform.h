@@ -45,6 +45,25 @@ void kmm_plat_cpu_relax(void);
 #else
 int kmm_plat_cpu_get(struct kmm_machine *m);
 void kmm_plat_cpu_put(struct kmm_machine *m);
+
+/*
+ * A fast section (the hosted platform's cpu_inline.h says what it may
+ * hold): enter returns the CPU, or -1 for the caller's slow path; exit
+ * leaves it. Without an inline platform it is a plain get and put.
+ */
+typedef int kmm_plat_fast_t;
+
+static inline int kmm_plat_cpu_fast_enter(struct kmm_machine *m, kmm_plat_fast_t *tok)
+{
+	*tok = 0;
+	return kmm_plat_cpu_get(m);
+}
+
+static inline void kmm_plat_cpu_fast_exit(struct kmm_machine *m, kmm_plat_fast_t tok)
+{
+	(void)tok;
+	kmm_plat_cpu_put(m);
+}
 #endif
 
 /* The CPU the calling task holds, or last held (smp_processor_id()); 0 if none. */

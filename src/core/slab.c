@@ -548,6 +548,47 @@ void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct 
 	kmm_plat_cpu_put(m);
 }
 
+/*
+ * The whole paths behind the inline fast sections (slab.h): the CPU taken
+ * with kmm_plat_cpu_get, the hooks, refills and frees to other slabs.
+ */
+void *kmm_slab_alloc_full(struct kmm_machine *m, struct kmm_kmem_cache *s, kmm_gfp_t gfp,
+			  unsigned long ip)
+{
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks)))
+		return kmm_slab_alloc_hooked(s, gfp, ip);
+	return __kmm_slab_alloc(m, s, gfp, ip);
+}
+
+void kmm_slab_free_full(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+			void *obj, unsigned long ip)
+{
+	struct kmm_kmem_cache_cpu *c;
+	int cpu;
+
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
+		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))
+		kmm_slab_free_hook(s, obj);
+	kmm_slab_kasan_free(s, obj);
+	cpu = kmm_plat_cpu_get(m);
+	if (unlikely(cpu < 0))
+		return;
+	c = &s->cpu_slab[cpu];
+	if (unlikely(slab != c->slab)) {
+		kmm_slab_free_slow(m, s, slab, obj, cpu, ip);
+		return;
+	}
+	if (unlikely(obj == c->freelist)) {
+		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free detection */
+		kmm_plat_cpu_put(m);
+		kmm_slab_naive_double_free(s, obj);
+		return;
+	}
+	kmm_set_freepointer(s, obj, c->freelist);
+	c->freelist = obj;
+	kmm_plat_cpu_put(m);
+}
+
 /* slab_want_init_on_alloc() / slab_want_init_on_free() */
 static bool want_init(const struct kmm_kmem_cache *s)
 {

@@ -96,6 +96,8 @@ struct kmm_slab_state {
 	struct kmm_kmem_cache *kmem_cache;	/* the cache of struct kmm_kmem_cache */
 	struct kmm_kmem_cache *kmalloc_caches[KMM_NR_KMALLOC_TYPES][KMM_KMALLOC_SHIFT_MAX + 1];
 	uint8_t size_index[24];		/* (size - 1) / 8 -> index, for sizes <= 192 */
+	/* (size - 1) / 8 -> the normal cache of sizes <= 192: kmalloc's lookup in one load */
+	struct kmm_kmem_cache *kmalloc_small[24];
 	unsigned int shift_low, shift_high;	/* KMALLOC_SHIFT_LOW/HIGH */
 	bool seed_table;		/* at91rm9200: 32 ... 128k, no 96/192, NULL above */
 	bool nomerge;			/* slab_nomerge */
@@ -320,6 +322,46 @@ static inline void kmm_slab_kasan_free(struct kmm_kmem_cache *s, void *obj)
 void *kmm_slab_alloc_hooked(struct kmm_kmem_cache *s, kmm_gfp_t gfp, unsigned long ip);
 void kmm_slab_free_hook(struct kmm_kmem_cache *s, void *obj);
 
+/*
+ * The fast section of slab_alloc_node(): pop the CPU's freelist. NULL when
+ * a hook is on, the section cannot run (platform.h) or the freelist is
+ * empty: the caller then takes the whole path, which does it all again.
+ */
+static inline __attribute__((always_inline)) void *kmm_slab_alloc_fast(struct kmm_machine *m,
+									struct kmm_kmem_cache *s)
+{
+	struct kmm_kmem_cache_cpu *c;
+	kmm_plat_fast_t tok;
+	void *obj;
+	int cpu;
+
+	if (unlikely(KMM_READ_ONCE(m->slab_hooks)))
+		return NULL;
+	cpu = kmm_plat_cpu_fast_enter(m, &tok);
+	if (unlikely(cpu < 0))
+		return NULL;
+	c = &s->cpu_slab[cpu];
+	obj = c->freelist;
+	if (likely(obj))
+		c->freelist = kmm_get_freepointer(s, obj);
+	kmm_plat_cpu_fast_exit(m, tok);
+	return obj;
+}
+
+/* What slab_alloc_node() does to an object it gives out: KASAN's view, __GFP_ZERO. */
+static inline __attribute__((always_inline)) void *kmm_slab_post_alloc(struct kmm_kmem_cache *s,
+									kmm_gfp_t gfp, void *obj)
+{
+	kmm_slab_kasan_alloc(s, obj, s->object_size);
+	if (unlikely(gfp & KMM___GFP_ZERO))
+		kmm_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* The whole path, out of line: the CPU entered by kmm_plat_cpu_get, hooks, refills. */
+void *kmm_slab_alloc_full(struct kmm_machine *m, struct kmm_kmem_cache *s, kmm_gfp_t gfp,
+			  unsigned long ip);
+
 static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_machine *m,
 								     struct kmm_kmem_cache *s,
 								     kmm_gfp_t gfp,
@@ -337,10 +379,7 @@ static inline __attribute__((always_inline)) void *__kmm_slab_alloc(struct kmm_m
 		return kmm_slab_alloc_slow(s, gfp, cpu, ip);
 	c->freelist = kmm_get_freepointer(s, obj);
 	kmm_plat_cpu_put(m);
-	kmm_slab_kasan_alloc(s, obj, s->object_size);
-	if (unlikely(gfp & KMM___GFP_ZERO))
-		kmm_memset(obj, 0, s->object_size);
-	return obj;
+	return kmm_slab_post_alloc(s, gfp, obj);
 }
 
 /*
@@ -353,9 +392,11 @@ static inline __attribute__((always_inline)) void *kmm_slab_alloc_m(struct kmm_m
 								     kmm_gfp_t gfp,
 								     unsigned long ip)
 {
-	if (unlikely(KMM_READ_ONCE(m->slab_hooks)))
-		return kmm_slab_alloc_hooked(s, gfp, ip);
-	return __kmm_slab_alloc(m, s, gfp, ip);
+	void *obj = kmm_slab_alloc_fast(m, s);
+
+	if (unlikely(!obj))
+		return kmm_slab_alloc_full(m, s, gfp, ip);
+	return kmm_slab_post_alloc(s, gfp, obj);
 }
 
 static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kmem_cache *s,
@@ -365,36 +406,41 @@ static inline __attribute__((always_inline)) void *kmm_slab_alloc(struct kmm_kme
 	return kmm_slab_alloc_m(s->m, s, gfp, ip);
 }
 
-/* do_slab_free()'s fast path: an object of the CPU's active slab goes on its freelist. */
+/* do_slab_free(), the whole path, out of line: hooks, another slab, the naive double-free check. */
+void kmm_slab_free_full(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
+			void *obj, unsigned long ip);
+
+/*
+ * do_slab_free()'s fast section: an object of the CPU's active slab that is
+ * not the freelist's head goes on the freelist. Anything else (a free hook,
+ * another slab, the head itself: a double free) takes the whole path.
+ */
 static inline __attribute__((always_inline)) void
 kmm_slab_free_obj(struct kmm_machine *m, struct kmm_kmem_cache *s, struct kmm_page *slab,
 		  void *obj, unsigned long ip)
 {
 	struct kmm_kmem_cache_cpu *c;
+	kmm_plat_fast_t tok;
 	int cpu;
 
-	if (unlikely(KMM_READ_ONCE(m->slab_hooks) &
-		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))
-		kmm_slab_free_hook(s, obj);
-	kmm_slab_kasan_free(s, obj);
-	cpu = kmm_plat_cpu_get(m);
-	if (unlikely(cpu < 0))
-		return;
-	c = &s->cpu_slab[cpu];
-	if (unlikely(slab != c->slab)) {
-		kmm_slab_free_slow(m, s, slab, obj, cpu, ip);
-		return;
+	if (likely(!(KMM_READ_ONCE(m->slab_hooks) &
+		     (KMM_SLAB_HOOK_INIT_ON_FREE | KMM_SLAB_HOOK_KMEMLEAK)))) {
+		cpu = kmm_plat_cpu_fast_enter(m, &tok);
+		if (likely(cpu >= 0)) {
+			c = &s->cpu_slab[cpu];
+			if (likely(slab == c->slab && obj != c->freelist)) {
+				kmm_slab_kasan_free(s, obj);
+				kmm_set_freepointer(s, obj, c->freelist);
+				c->freelist = obj;
+				kmm_plat_cpu_fast_exit(m, tok);
+				return;
+			}
+			kmm_plat_cpu_fast_exit(m, tok);
+		}
 	}
-	if (unlikely(obj == c->freelist)) {
-		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free detection */
-		kmm_plat_cpu_put(m);
-		kmm_slab_naive_double_free(s, obj);
-		return;
-	}
-	kmm_set_freepointer(s, obj, c->freelist);
-	c->freelist = obj;
-	kmm_plat_cpu_put(m);
+	kmm_slab_free_full(m, s, slab, obj, ip);
 }
+
 struct kmm_kmem_cache *kmm_create_cache(struct kmm_machine *m, const char *name,
 					unsigned int size, unsigned int align,
 					unsigned long flags, unsigned int useroffset,

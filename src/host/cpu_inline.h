@@ -65,6 +65,41 @@ static inline __attribute__((always_inline)) void kmm_plat_cpu_put(struct kmm_ma
 	kmm_plat_cpu_put_slow(m);
 }
 
+/*
+ * A fast section: a few loads and stores of per-CPU data, with no call, no
+ * sleep and no other CPU entry between enter and exit (a freelist pop or
+ * push). It runs only on the CPU the task keeps (sticky mode) and when it
+ * holds none already; otherwise enter returns -1 and the caller takes its
+ * slow path, which enters with kmm_plat_cpu_get(). No nesting count is kept:
+ * nothing in the section reads it, and a CPU taker waits on in_kernel alone.
+ * Expected cost: a TLS load, three compares, a store and a load to enter, a
+ * store to leave.
+ */
+typedef struct kmm_task *kmm_plat_fast_t;
+
+static inline __attribute__((always_inline)) int kmm_plat_cpu_fast_enter(struct kmm_machine *m,
+									  kmm_plat_fast_t *tok)
+{
+	struct kmm_task *t = kmm_curp;
+
+	*tok = t;
+	if (__builtin_expect(t->m == m && t->hold == 0 && t->sticky_owner != 0, 1)) {
+		atomic_store_explicit(&t->in_kernel, 1, memory_order_relaxed);
+		atomic_signal_fence(memory_order_seq_cst);
+		if (__builtin_expect(atomic_load_explicit(t->sticky_owner, memory_order_relaxed) == t, 1))
+			return t->cpu;
+		atomic_store_explicit(&t->in_kernel, 0, memory_order_release);
+	}
+	return -1;
+}
+
+static inline __attribute__((always_inline)) void kmm_plat_cpu_fast_exit(struct kmm_machine *m,
+									  kmm_plat_fast_t tok)
+{
+	(void)m;
+	atomic_store_explicit(&tok->in_kernel, 0, memory_order_release);
+}
+
 #endif /* KMM_PLATFORM_INLINE_CPU */
 
 #endif /* KMM_HOST_CPU_INLINE_H */
