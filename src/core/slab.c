@@ -64,14 +64,20 @@
 #define MIN_PARTIAL 5
 #define MAX_PARTIAL 10
 
+/*
+ * The state word needs no full barrier: FROZEN(cpu) is set and cleared only
+ * by the holder of that CPU, so a freer that reads its own CPU's mark reads
+ * what it wrote; any other value sends it to the remote stack, whose
+ * compare-and-swap orders what matters (the FULL tag).
+ */
 static inline unsigned long slab_state(struct kmm_page *slab)
 {
-	return __atomic_load_n(&slab->private, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&slab->private, __ATOMIC_ACQUIRE);
 }
 
 static inline void set_slab_state(struct kmm_page *slab, unsigned long st)
 {
-	__atomic_store_n(&slab->private, st, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&slab->private, st, __ATOMIC_RELEASE);
 }
 
 /*
@@ -514,8 +520,41 @@ void *kmm_slab_alloc_slow(struct kmm_kmem_cache *s, kmm_gfp_t gfp, int cpu, unsi
 	return obj;
 }
 
-/* A free that is not to this CPU's slabs: onto the slab's remote stack, lock free. */
-static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj)
+/*
+ * put_cpu_partial(): a slab that a free on this CPU took out of FULL joins
+ * the CPU's partial slabs, frozen to it, so that this CPU's next frees to it
+ * are local pushes and its next refill takes no lock. Past the budget
+ * (cpu_partial_slabs), the CPU's partial slabs first go to the node, as
+ * SLUB's __put_partials() sends them, the empty ones beyond min_partial back
+ * to the page allocator.
+ */
+static void put_cpu_partial(struct kmm_kmem_cache *s, struct kmm_page *slab, int cpu)
+{
+	struct kmm_kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+	set_slab_state(slab, KMM_SLAB_FROZEN(cpu));
+	/* the freed object (and any pushed since) joins the slab's own list, as in SLUB */
+	slab->index = (unsigned long)list_concat(s, (void *)slab->index, take_remote(slab));
+	if (c->nr_partial >= s->cpu_partial_slabs) {
+		while (c->partial) {
+			struct kmm_page *old = c->partial;
+
+			c->partial = kmm_slab_next(old);
+			KMM_WRITE_ONCE(c->nr_partial, c->nr_partial - 1);
+			deactivate_slab(s, old, NULL, cpu, false);
+		}
+	}
+	kmm_slab_set_next(slab, c->partial);
+	c->partial = slab;
+	KMM_WRITE_ONCE(c->nr_partial, c->nr_partial + 1);
+}
+
+/*
+ * A free that is not to this CPU's slabs: onto the slab's remote stack, lock
+ * free. The freer that takes a slab out of FULL (its push replaced the tag)
+ * owns it: the slab goes to its CPU's partial slabs.
+ */
+static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *obj, int cpu)
 {
 	void *old = __atomic_load_n(&slab->virtual, __ATOMIC_RELAXED);
 
@@ -523,8 +562,11 @@ static void remote_free(struct kmm_kmem_cache *s, struct kmm_page *slab, void *o
 		kmm_set_freepointer(s, obj, old == FULL_TAG ? NULL : old);
 	} while (!__atomic_compare_exchange_n(&slab->virtual, &old, obj, true, __ATOMIC_SEQ_CST,
 					      __ATOMIC_RELAXED));
-	/* the first free to a FULL slab (on no list, owned by nobody) lists it again */
-	if (old == FULL_TAG) {
+	if (old != FULL_TAG)
+		return;
+	if (s->cpu_partial_slabs) {
+		put_cpu_partial(s, slab, cpu);
+	} else {
 		set_slab_state(slab, KMM_SLAB_ST_PARTIAL);
 		add_partial(s, slab);
 	}
@@ -543,7 +585,7 @@ void kmm_slab_free_slow(struct kmm_machine *m, struct kmm_kmem_cache *s, struct 
 		kmm_set_freepointer(s, obj, (void *)slab->index);
 		slab->index = (unsigned long)obj;
 	} else {
-		remote_free(s, slab, obj);
+		remote_free(s, slab, obj, cpu);
 	}
 	kmm_plat_cpu_put(m);
 }
@@ -986,8 +1028,14 @@ void kmm_kmem_cache_stats(struct kmm_kmem_cache *s, struct kmm_slab_stats *st)
 	unsigned long partial_free = 0, partial = 0, cpu_slabs = 0;
 
 	kmm_spin_lock(&s->list_lock);
+	/*
+	 * SLUB's count_partial() reads counters that every free keeps; here a
+	 * free to a node partial slab went on its remote stack, which only grows
+	 * while list_lock is held (its objects are taken under it): counted.
+	 */
 	for (struct kmm_page *slab = s->partial; slab; slab = kmm_slab_next(slab)) {
-		partial_free += kmm_slab_objects(slab) - kmm_slab_inuse(slab);
+		partial_free += kmm_slab_objects(slab) - kmm_slab_inuse(slab) +
+				list_length(s, __atomic_load_n(&slab->virtual, __ATOMIC_ACQUIRE));
 		partial++;
 	}
 	kmm_spin_unlock(&s->list_lock);
