@@ -82,6 +82,13 @@ int bench_kmm_remote_run(struct kmm_machine *m, void *ctx, void *(*thread_fn)(vo
 	X(192, "192") X(256, "256") X(512, "512") X(1024, "1k") X(2048, "2k")             \
 	X(4096, "4k") X(8192, "8k")
 
+/*
+ * The kmalloc sizes above the largest cache (KMALLOC_MAX_CACHE_SIZE, 8 KiB on
+ * x86_64), each a row (`kmalloc-N`) as well: a large kmalloc, compound pages
+ * straight from the page allocator. X(size, label) as above.
+ */
+#define BENCH_KMALLOC_LARGE_SIZES(X) X(16384, "16k") X(32768, "32k")
+
 /* Bulk rows (`bulk-N`): N objects of BENCH_SLAB_OBJ_SIZE per bulk call. */
 #define BENCH_BULK_SIZES(X) X(16) X(128)
 
@@ -93,6 +100,7 @@ int bench_kmm_remote_run(struct kmm_machine *m, void *ctx, void *(*thread_fn)(vo
 	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
 				     struct bench_result *r);
 BENCH_KMALLOC_SIZES(BENCH_DECLARE_KMM_KMALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DECLARE_KMM_KMALLOC)
 #define BENCH_DECLARE_KMM_BULK(n)                                                         \
 	int bench_kmm_bulk_##n(struct kmm_machine *m, const struct bench_params *p,       \
 			       struct bench_result *r);
@@ -145,6 +153,7 @@ int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *
 #define BENCH_DECLARE_PEER_MALLOC(size, label)                                            \
 	int bench_peer_malloc_##size(const struct bench_params *p, struct bench_result *r);
 BENCH_KMALLOC_SIZES(BENCH_DECLARE_PEER_MALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DECLARE_PEER_MALLOC)
 #define BENCH_DECLARE_PEER_BULK(n)                                                        \
 	int bench_peer_bulk_##n(const struct bench_params *p, struct bench_result *r);
 BENCH_BULK_SIZES(BENCH_DECLARE_PEER_BULK)

@@ -109,6 +109,7 @@ int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *
 		return malloc_run(size, p, r);                                            \
 	}
 BENCH_KMALLOC_SIZES(BENCH_DEFINE_PEER_MALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DEFINE_PEER_MALLOC)
 
 #define BENCH_BULK_MAX 128
 

@@ -4,7 +4,8 @@
  * for the run (kmm_run.c checks it afterwards: kmm_quiesce, kmm_slab_check,
  * kmm_page_alloc_check and every page back):
  *
- *   kmalloc-N         kmalloc(N, GFP_KERNEL) + kfree, N each size class
+ *   kmalloc-N         kmalloc(N, GFP_KERNEL) + kfree, N each size class, then
+ *                     16k and 32k: large kmallocs (compound pages)
  *   kmem_cache-64     kmem_cache_alloc + kmem_cache_free, a cache of its own
  *   bulk-N            kmem_cache_alloc_bulk + kmem_cache_free_bulk of N objects
  *   slab-2thr-remote  kmalloc(64) on one CPU, kfree on the other
@@ -49,8 +50,12 @@ static int kmalloc_batch(void *arg, uint64_t n)
 	return 0;
 }
 
-/* The row measures the size class it names: kmalloc(size) must come from kmalloc-size. */
-static int kmalloc_check(struct kmm_machine *m, size_t size)
+/*
+ * The row measures what it names: kmalloc(size) must come from the cache
+ * kmalloc-size or, where the row says large, be a large kmalloc of exactly
+ * size bytes (compound pages of that order, no cache).
+ */
+static int kmalloc_check(struct kmm_machine *m, size_t size, bool large)
 {
 	void *obj = kmm_kmalloc(m, size, KMM_GFP_KERNEL);
 	size_t got;
@@ -61,14 +66,18 @@ static int kmalloc_check(struct kmm_machine *m, size_t size)
 	kmm_kfree(m, obj);
 	if (got != size)
 		return bench_fail(-EINVAL, "kmalloc(%zu) has ksize %zu: not a size class", size, got);
+	if (large != !kmm_kmalloc_cache(m, size, KMM_GFP_KERNEL))
+		return bench_fail(-EINVAL, "kmalloc(%zu) is %s here", size,
+				  large ? "a cache's object, not a large kmalloc"
+					: "a large kmalloc, not a cache's object");
 	return 0;
 }
 
-static int kmalloc_run(struct kmm_machine *m, size_t size, const struct bench_params *p,
-		       struct bench_result *r)
+static int kmalloc_run(struct kmm_machine *m, size_t size, bool large,
+		       const struct bench_params *p, struct bench_result *r)
 {
 	struct slab_ctx c = { .m = m, .size = size };
-	int ret = kmalloc_check(m, size);
+	int ret = kmalloc_check(m, size, large);
 
 	return ret ? ret : bench_loop(kmalloc_batch, &c, p, r);
 }
@@ -77,9 +86,17 @@ static int kmalloc_run(struct kmm_machine *m, size_t size, const struct bench_pa
 	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
 				     struct bench_result *r)                              \
 	{                                                                                 \
-		return kmalloc_run(m, size, p, r);                                        \
+		return kmalloc_run(m, size, false, p, r);                                 \
 	}
 BENCH_KMALLOC_SIZES(BENCH_DEFINE_KMM_KMALLOC)
+
+#define BENCH_DEFINE_KMM_KMALLOC_LARGE(size, label)                                       \
+	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
+				     struct bench_result *r)                              \
+	{                                                                                 \
+		return kmalloc_run(m, size, true, p, r);                                  \
+	}
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DEFINE_KMM_KMALLOC_LARGE)
 
 /* ---- a cache of BENCH_SLAB_OBJ_SIZE-byte objects: kmem_cache-64, bulk-N ---- */
 
@@ -218,7 +235,7 @@ int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r)
 {
 	struct slab_ctx c = { .m = m };
-	int ret = kmalloc_check(m, BENCH_SLAB_OBJ_SIZE);
+	int ret = kmalloc_check(m, BENCH_SLAB_OBJ_SIZE, false);
 
 	return ret ? ret : bench_kmm_remote_run(m, &c, remote_thread, p, r);
 }

@@ -53,6 +53,16 @@ const struct bench_workload bench_workloads[] = {
 		.peer_run = bench_peer_malloc_##size,                                     \
 	},
 	BENCH_KMALLOC_SIZES(BENCH_KMALLOC_ROW)
+#define BENCH_KMALLOC_LARGE_ROW(size, label)                                              \
+	{                                                                                 \
+		.name = "kmalloc-" label,                                                 \
+		.kmm_op = "kmalloc(" #size ", GFP_KERNEL) + kfree, a large kmalloc "      \
+			  "(compound pages)",                                             \
+		.peer_op = "malloc(" #size ") + free",                                    \
+		.kmm_run = bench_kmm_kmalloc_##size,                                      \
+		.peer_run = bench_peer_malloc_##size,                                     \
+	},
+	BENCH_KMALLOC_LARGE_SIZES(BENCH_KMALLOC_LARGE_ROW)
 	{
 		.name = "kmem_cache-64",
 		.kmm_op = "kmem_cache_alloc + kmem_cache_free, a cache of 64-byte objects "
