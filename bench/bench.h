@@ -110,6 +110,21 @@ int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r);
 int bench_kmm_slab_churn(struct kmm_machine *m, const struct bench_params *p,
 			 struct bench_result *r);
+int bench_kmm_random(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+
+/*
+ * The random-100k row's requests (random.c): BENCH_RANDOM_OBJS sizes from
+ * BENCH_CHURN_MIN to BENCH_CHURN_MAX (remote.h), all allocated in this order,
+ * then freed in free_order (a permutation of their indices); both drawn from
+ * xorshift64* with a fixed seed, so that kmm and every peer serve the same
+ * requests in the same order.
+ */
+#define BENCH_RANDOM_OBJS 100000
+struct bench_random_seq {
+	uint32_t size[BENCH_RANDOM_OBJS];
+	uint32_t free_order[BENCH_RANDOM_OBJS];
+};
+const struct bench_random_seq *bench_random_seq(void);
 
 /* highmem_workloads.c: the kmap rows, kmm only, on a highmem machine of their own. */
 #define BENCH_HIGHMEM_BOOT "profile=i386-highmem mem=2G"
@@ -159,6 +174,7 @@ BENCH_KMALLOC_LARGE_SIZES(BENCH_DECLARE_PEER_MALLOC)
 BENCH_BULK_SIZES(BENCH_DECLARE_PEER_BULK)
 int bench_peer_malloc_remote_64(const struct bench_params *p, struct bench_result *r);
 int bench_peer_churn(const struct bench_params *p, struct bench_result *r);
+int bench_peer_random(const struct bench_params *p, struct bench_result *r);
 
 /* ---- allocators ---- */
 

@@ -10,6 +10,8 @@
  *   bulk-N            kmem_cache_alloc_bulk + kmem_cache_free_bulk of N objects
  *   slab-2thr-remote  kmalloc(64) on one CPU, kfree on the other
  *   slab-2thr-churn   two working sets of 10 000 kmalloc'd objects, 8..1024 bytes
+ *   random-100k       100 000 kmallocs of random sizes (8..1024 bytes), then
+ *                     their kfrees in a random order
  *
  * Every object allocated gets one byte written, as the peers' blocks do. A
  * row that creates a cache destroys it before it returns, so that the
@@ -30,6 +32,8 @@ struct slab_ctx {
 	struct kmm_kmem_cache *s;
 	size_t size;		/* kmalloc's request */
 	unsigned int bulk;	/* objects per bulk call */
+	const struct bench_random_seq *seq;	/* random-100k's requests */
+	void **objs;		/* random-100k's blocks */
 };
 
 /* ---- kmalloc-N ---- */
@@ -186,6 +190,53 @@ static int bulk_run(struct kmm_machine *m, unsigned int bulk, const struct bench
 		return bulk_run(m, n, p, r);                                              \
 	}
 BENCH_BULK_SIZES(BENCH_DEFINE_KMM_BULK)
+
+/* ---- random-100k: every size class at once, freed out of order ---- */
+
+static int random_batch(void *arg, uint64_t n)
+{
+	const struct slab_ctx *c = arg;
+	const struct bench_random_seq *seq = c->seq;
+
+	for (uint64_t i = 0; i < n; i++) {
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++) {
+			char *obj = kmm_kmalloc(c->m, seq->size[j], KMM_GFP_KERNEL);
+
+			if (!obj) {
+				int err = bench_fail(-ENOMEM, "kmalloc(%u, GFP_KERNEL) failed",
+						     seq->size[j]);
+
+				while (j--)
+					kmm_kfree(c->m, c->objs[j]);
+				return err;
+			}
+			obj[0] = (char)j;
+			bench_escape(obj);
+			c->objs[j] = obj;
+		}
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++)
+			kmm_kfree(c->m, c->objs[seq->free_order[j]]);
+	}
+	return 0;
+}
+
+/* An op of bench_loop() is one round of every request: the row gives ns per object. */
+int bench_kmm_random(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r)
+{
+	struct slab_ctx c = { .m = m, .seq = bench_random_seq() };
+	int ret;
+
+	c.objs = calloc(BENCH_RANDOM_OBJS, sizeof(*c.objs));
+	if (!c.objs)
+		return bench_fail(-ENOMEM, "out of memory for %d pointers", BENCH_RANDOM_OBJS);
+	ret = bench_loop(random_batch, &c, p, r);
+	free(c.objs);
+	if (!ret) {
+		r->ns_per_op /= BENCH_RANDOM_OBJS;
+		r->ops *= BENCH_RANDOM_OBJS;
+	}
+	return ret;
+}
 
 /* ---- two threads, each a task of the machine on a CPU of its own ---- */
 

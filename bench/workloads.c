@@ -98,6 +98,15 @@ const struct bench_workload bench_workloads[] = {
 		.peer_run = bench_peer_churn,
 	},
 	{
+		.name = "random-100k",
+		.kmm_op = "kmalloc(GFP_KERNEL) of " STR(BENCH_RANDOM_OBJS) " random sizes ("
+			  STR(BENCH_CHURN_MIN) ".." STR(BENCH_CHURN_MAX) " bytes), then kfree of "
+			  "all in a random order, per object",
+		.peer_op = "the same with malloc, then free",
+		.kmm_run = bench_kmm_random,
+		.peer_run = bench_peer_random,
+	},
+	{
 		.name = "kmap-cached",
 		.kmm_op = "kmap + kunmap HighMem page, cached: the same page each time, its PKMAP "
 			  "slot kept (" BENCH_HIGHMEM_BOOT ")",
