@@ -126,6 +126,20 @@ struct bench_random_seq {
 };
 const struct bench_random_seq *bench_random_seq(void);
 
+/*
+ * The large-block rows (`large-LABEL`): X(size, label), as
+ * BENCH_KMALLOC_SIZES. An op writes one byte every BENCH_TOUCH_STRIDE bytes
+ * of its block: every page of it.
+ */
+#define BENCH_LARGE_SIZES(X) X(65536, "64k") X(262144, "256k") X(1048576, "1M") X(4194304, "4M")
+#define BENCH_TOUCH_STRIDE 4096
+
+/* large_workloads.c: kvmalloc + a write to every page + kvfree. */
+#define BENCH_DECLARE_KMM_LARGE(size, label)                                              \
+	int bench_kmm_large_##size(struct kmm_machine *m, const struct bench_params *p,   \
+				   struct bench_result *r);
+BENCH_LARGE_SIZES(BENCH_DECLARE_KMM_LARGE)
+
 /* highmem_workloads.c: the kmap rows, kmm only, on a highmem machine of their own. */
 #define BENCH_HIGHMEM_BOOT "profile=i386-highmem mem=2G"
 #define BENCH_HIGHMEM_PAGES 2048	/* the uncached rows' cycle: 2 x LAST_PKMAP */
@@ -175,6 +189,9 @@ BENCH_BULK_SIZES(BENCH_DECLARE_PEER_BULK)
 int bench_peer_malloc_remote_64(const struct bench_params *p, struct bench_result *r);
 int bench_peer_churn(const struct bench_params *p, struct bench_result *r);
 int bench_peer_random(const struct bench_params *p, struct bench_result *r);
+#define BENCH_DECLARE_PEER_LARGE(size, label)                                             \
+	int bench_peer_large_##size(const struct bench_params *p, struct bench_result *r);
+BENCH_LARGE_SIZES(BENCH_DECLARE_PEER_LARGE)
 
 /* ---- allocators ---- */
 

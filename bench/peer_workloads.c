@@ -256,6 +256,36 @@ int bench_peer_random(const struct bench_params *p, struct bench_result *r)
 	return ret;
 }
 
+/* large-N: malloc(N), a write to every page, free */
+static int large_batch(void *arg, uint64_t n)
+{
+	const size_t size = *(const size_t *)arg;
+
+	for (uint64_t i = 0; i < n; i++) {
+		char *p = malloc(size);
+
+		if (!p)
+			return bench_fail(-ENOMEM, "malloc(%zu) failed", size);
+		for (size_t off = 0; off < size; off += BENCH_TOUCH_STRIDE)
+			p[off] = (char)i;
+		bench_escape(p);
+		free(p);
+	}
+	return 0;
+}
+
+static int large_run(size_t size, const struct bench_params *p, struct bench_result *r)
+{
+	return bench_loop(large_batch, &size, p, r);
+}
+
+#define BENCH_DEFINE_PEER_LARGE(size, label)                                              \
+	int bench_peer_large_##size(const struct bench_params *p, struct bench_result *r) \
+	{                                                                                 \
+		return large_run(size, p, r);                                             \
+	}
+BENCH_LARGE_SIZES(BENCH_DEFINE_PEER_LARGE)
+
 /* ---- the child ---- */
 
 /* The file of the library whose malloc this process calls. */

@@ -106,6 +106,16 @@ const struct bench_workload bench_workloads[] = {
 		.kmm_run = bench_kmm_random,
 		.peer_run = bench_peer_random,
 	},
+#define BENCH_LARGE_ROW(size, label)                                                      \
+	{                                                                                 \
+		.name = "large-" label,                                                   \
+		.kmm_op = "kvmalloc(" #size ", GFP_KERNEL) + a write to every page + "    \
+			  "kvfree (a large kmalloc: compound pages)",                     \
+		.peer_op = "malloc(" #size ") + a write to every page + free",            \
+		.kmm_run = bench_kmm_large_##size,                                        \
+		.peer_run = bench_peer_large_##size,                                      \
+	},
+	BENCH_LARGE_SIZES(BENCH_LARGE_ROW)
 	{
 		.name = "kmap-cached",
 		.kmm_op = "kmap + kunmap HighMem page, cached: the same page each time, its PKMAP "

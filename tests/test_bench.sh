@@ -9,7 +9,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$build/kmm-bench" --quick --output "$tmp/R.md" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; fail "kmm-bench --quick exited $?"; }
 for row in page-o0 page-o3 page-o9 page-2thr-remote kmalloc-8 kmalloc-96 kmalloc-192 kmalloc-8k kmalloc-16k kmalloc-32k \
-	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn random-100k \
+	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn random-100k large-64k large-256k large-1M large-4M \
 	kmap-cached kmap-uncached kmap_local-cached kmap_local-uncached \
 	vmalloc-4k vmalloc-1M vmalloc-16M host-mmap-4k host-mmap-1M host-mmap-16M; do
 	grep -q "^$row " "$tmp/out" || fail "no $row row in the table"
