@@ -14,7 +14,11 @@
 
 #include "bench.h"
 
-/* Batches grow until one takes this long: the clock is then read once per ~1 ms of work. */
+/*
+ * Batches grow, from one op, until one takes this long: the clock is then
+ * read once per ~1 ms of work. One op may take milliseconds already
+ * (random-100k's round of 100 000 objects, vmalloc-16M).
+ */
 #define BATCH_NS 1000000ULL
 #define BATCH_MAX (1ULL << 30)
 
@@ -44,7 +48,7 @@ int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_p
 int bench_loop_clock(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
 		     struct bench_result *r, clockid_t clock)
 {
-	uint64_t batch = 16, start = bench_clock_ns(clock), spent = 0, ops = 0;
+	uint64_t batch = 1, start = bench_clock_ns(clock), spent = 0, ops = 0;
 	int ret;
 
 	/* warm-up, which also sizes the batch */

@@ -82,6 +82,13 @@ int bench_kmm_remote_run(struct kmm_machine *m, void *ctx, void *(*thread_fn)(vo
 	X(192, "192") X(256, "256") X(512, "512") X(1024, "1k") X(2048, "2k")             \
 	X(4096, "4k") X(8192, "8k")
 
+/*
+ * The kmalloc sizes above the largest cache (KMALLOC_MAX_CACHE_SIZE, 8 KiB on
+ * x86_64), each a row (`kmalloc-N`) as well: a large kmalloc, compound pages
+ * straight from the page allocator. X(size, label) as above.
+ */
+#define BENCH_KMALLOC_LARGE_SIZES(X) X(16384, "16k") X(32768, "32k")
+
 /* Bulk rows (`bulk-N`): N objects of BENCH_SLAB_OBJ_SIZE per bulk call. */
 #define BENCH_BULK_SIZES(X) X(16) X(128)
 
@@ -93,6 +100,7 @@ int bench_kmm_remote_run(struct kmm_machine *m, void *ctx, void *(*thread_fn)(vo
 	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
 				     struct bench_result *r);
 BENCH_KMALLOC_SIZES(BENCH_DECLARE_KMM_KMALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DECLARE_KMM_KMALLOC)
 #define BENCH_DECLARE_KMM_BULK(n)                                                         \
 	int bench_kmm_bulk_##n(struct kmm_machine *m, const struct bench_params *p,       \
 			       struct bench_result *r);
@@ -102,6 +110,35 @@ int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r);
 int bench_kmm_slab_churn(struct kmm_machine *m, const struct bench_params *p,
 			 struct bench_result *r);
+int bench_kmm_random(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r);
+
+/*
+ * The random-100k row's requests (random.c): BENCH_RANDOM_OBJS sizes from
+ * BENCH_CHURN_MIN to BENCH_CHURN_MAX (remote.h), all allocated in this order,
+ * then freed in free_order (a permutation of their indices); both drawn from
+ * xorshift64* with a fixed seed, so that kmm and every peer serve the same
+ * requests in the same order.
+ */
+#define BENCH_RANDOM_OBJS 100000
+struct bench_random_seq {
+	uint32_t size[BENCH_RANDOM_OBJS];
+	uint32_t free_order[BENCH_RANDOM_OBJS];
+};
+const struct bench_random_seq *bench_random_seq(void);
+
+/*
+ * The large-block rows (`large-LABEL`): X(size, label), as
+ * BENCH_KMALLOC_SIZES. An op writes one byte every BENCH_TOUCH_STRIDE bytes
+ * of its block: every page of it.
+ */
+#define BENCH_LARGE_SIZES(X) X(65536, "64k") X(262144, "256k") X(1048576, "1M") X(4194304, "4M")
+#define BENCH_TOUCH_STRIDE 4096
+
+/* large_workloads.c: kvmalloc + a write to every page + kvfree. */
+#define BENCH_DECLARE_KMM_LARGE(size, label)                                              \
+	int bench_kmm_large_##size(struct kmm_machine *m, const struct bench_params *p,   \
+				   struct bench_result *r);
+BENCH_LARGE_SIZES(BENCH_DECLARE_KMM_LARGE)
 
 /* highmem_workloads.c: the kmap rows, kmm only, on a highmem machine of their own. */
 #define BENCH_HIGHMEM_BOOT "profile=i386-highmem mem=2G"
@@ -145,11 +182,16 @@ int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *
 #define BENCH_DECLARE_PEER_MALLOC(size, label)                                            \
 	int bench_peer_malloc_##size(const struct bench_params *p, struct bench_result *r);
 BENCH_KMALLOC_SIZES(BENCH_DECLARE_PEER_MALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DECLARE_PEER_MALLOC)
 #define BENCH_DECLARE_PEER_BULK(n)                                                        \
 	int bench_peer_bulk_##n(const struct bench_params *p, struct bench_result *r);
 BENCH_BULK_SIZES(BENCH_DECLARE_PEER_BULK)
 int bench_peer_malloc_remote_64(const struct bench_params *p, struct bench_result *r);
 int bench_peer_churn(const struct bench_params *p, struct bench_result *r);
+int bench_peer_random(const struct bench_params *p, struct bench_result *r);
+#define BENCH_DECLARE_PEER_LARGE(size, label)                                             \
+	int bench_peer_large_##size(const struct bench_params *p, struct bench_result *r);
+BENCH_LARGE_SIZES(BENCH_DECLARE_PEER_LARGE)
 
 /* ---- allocators ---- */
 

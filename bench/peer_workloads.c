@@ -109,6 +109,7 @@ int bench_peer_malloc_remote(const struct bench_params *p, struct bench_result *
 		return malloc_run(size, p, r);                                            \
 	}
 BENCH_KMALLOC_SIZES(BENCH_DEFINE_PEER_MALLOC)
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DEFINE_PEER_MALLOC)
 
 #define BENCH_BULK_MAX 128
 
@@ -204,6 +205,86 @@ int bench_peer_churn(const struct bench_params *p, struct bench_result *r)
 {
 	return bench_remote_run(NULL, churn_thread, p, r);
 }
+
+/* random-100k: the same sizes and order of frees over malloc/free */
+struct random_ctx {
+	const struct bench_random_seq *seq;
+	void **objs;
+};
+
+static int random_batch(void *arg, uint64_t n)
+{
+	const struct random_ctx *c = arg;
+	const struct bench_random_seq *seq = c->seq;
+
+	for (uint64_t i = 0; i < n; i++) {
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++) {
+			char *p = malloc(seq->size[j]);
+
+			if (!p) {
+				int err = bench_fail(-ENOMEM, "malloc(%u) failed", seq->size[j]);
+
+				while (j--)
+					free(c->objs[j]);
+				return err;
+			}
+			p[0] = (char)j;
+			bench_escape(p);
+			c->objs[j] = p;
+		}
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++)
+			free(c->objs[seq->free_order[j]]);
+	}
+	return 0;
+}
+
+/* An op of bench_loop() is one round of every request: the row gives ns per object. */
+int bench_peer_random(const struct bench_params *p, struct bench_result *r)
+{
+	struct random_ctx c = { .seq = bench_random_seq() };
+	int ret;
+
+	c.objs = calloc(BENCH_RANDOM_OBJS, sizeof(*c.objs));
+	if (!c.objs)
+		return bench_fail(-ENOMEM, "out of memory for %d pointers", BENCH_RANDOM_OBJS);
+	ret = bench_loop(random_batch, &c, p, r);
+	free(c.objs);
+	if (!ret) {
+		r->ns_per_op /= BENCH_RANDOM_OBJS;
+		r->ops *= BENCH_RANDOM_OBJS;
+	}
+	return ret;
+}
+
+/* large-N: malloc(N), a write to every page, free */
+static int large_batch(void *arg, uint64_t n)
+{
+	const size_t size = *(const size_t *)arg;
+
+	for (uint64_t i = 0; i < n; i++) {
+		char *p = malloc(size);
+
+		if (!p)
+			return bench_fail(-ENOMEM, "malloc(%zu) failed", size);
+		for (size_t off = 0; off < size; off += BENCH_TOUCH_STRIDE)
+			p[off] = (char)i;
+		bench_escape(p);
+		free(p);
+	}
+	return 0;
+}
+
+static int large_run(size_t size, const struct bench_params *p, struct bench_result *r)
+{
+	return bench_loop(large_batch, &size, p, r);
+}
+
+#define BENCH_DEFINE_PEER_LARGE(size, label)                                              \
+	int bench_peer_large_##size(const struct bench_params *p, struct bench_result *r) \
+	{                                                                                 \
+		return large_run(size, p, r);                                             \
+	}
+BENCH_LARGE_SIZES(BENCH_DEFINE_PEER_LARGE)
 
 /* ---- the child ---- */
 

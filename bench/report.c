@@ -354,7 +354,8 @@ void bench_print_text(const struct bench_report *rep, FILE *f)
 	fprintf(f, "kmm-bench: ns per alloc+free pair, median of %d run(s) (min); lower is better%s\n\n",
 		rep->runs, rep->quick ? " [--quick: a smoke run, not a measurement]" : "");
 	print_table(rep, f, false, false);
-	fprintf(f, "\npeak RSS of the process, MiB (max over runs)\n\n");
+	fprintf(f, "\npeak RSS of the process, MiB (max over runs)%s\n\n",
+		rep->rss_per_workload ? "" : "; kmm's could not be reset here: cumulative");
 	print_table(rep, f, true, false);
 	fprintf(f, "\n");
 	kmm_machine_text(rep, machine, sizeof(machine));
@@ -420,7 +421,11 @@ void bench_print_json(const struct bench_report *rep, FILE *f)
 	const struct bench_machine_info *mi = &rep->machine;
 
 	fprintf(f, "{\n  \"tool\": \"kmm-bench\",\n  \"kmm_version\": \"%s\",\n", KMM_VERSION);
-	fprintf(f, "  \"unit\": \"ns per alloc+free pair\",\n  \"command\": ");
+	fprintf(f, "  \"unit\": \"ns per alloc+free pair\",\n");
+	/* each cell's maxrss_kib: kmm's is the bench process's, a peer's its child's */
+	fprintf(f, "  \"maxrss_unit\": \"KiB, peak RSS of the run's process, max over runs\",\n"
+		"  \"kmm_maxrss_reset_per_run\": %s,\n  \"command\": ",
+		rep->rss_per_workload ? "true" : "false");
 	json_str(f, rep->command);
 	fprintf(f, ",\n  \"runs\": %d,\n  \"quick\": %s,\n  \"warmup_ns\": %llu,\n"
 		"  \"time_ns\": %llu,\n", rep->runs, rep->quick ? "true" : "false",

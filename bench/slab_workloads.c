@@ -4,11 +4,14 @@
  * for the run (kmm_run.c checks it afterwards: kmm_quiesce, kmm_slab_check,
  * kmm_page_alloc_check and every page back):
  *
- *   kmalloc-N         kmalloc(N, GFP_KERNEL) + kfree, N each size class
+ *   kmalloc-N         kmalloc(N, GFP_KERNEL) + kfree, N each size class, then
+ *                     16k and 32k: large kmallocs (compound pages)
  *   kmem_cache-64     kmem_cache_alloc + kmem_cache_free, a cache of its own
  *   bulk-N            kmem_cache_alloc_bulk + kmem_cache_free_bulk of N objects
  *   slab-2thr-remote  kmalloc(64) on one CPU, kfree on the other
  *   slab-2thr-churn   two working sets of 10 000 kmalloc'd objects, 8..1024 bytes
+ *   random-100k       100 000 kmallocs of random sizes (8..1024 bytes), then
+ *                     their kfrees in a random order
  *
  * Every object allocated gets one byte written, as the peers' blocks do. A
  * row that creates a cache destroys it before it returns, so that the
@@ -29,6 +32,8 @@ struct slab_ctx {
 	struct kmm_kmem_cache *s;
 	size_t size;		/* kmalloc's request */
 	unsigned int bulk;	/* objects per bulk call */
+	const struct bench_random_seq *seq;	/* random-100k's requests */
+	void **objs;		/* random-100k's blocks */
 };
 
 /* ---- kmalloc-N ---- */
@@ -49,8 +54,12 @@ static int kmalloc_batch(void *arg, uint64_t n)
 	return 0;
 }
 
-/* The row measures the size class it names: kmalloc(size) must come from kmalloc-size. */
-static int kmalloc_check(struct kmm_machine *m, size_t size)
+/*
+ * The row measures what it names: kmalloc(size) must come from the cache
+ * kmalloc-size or, where the row says large, be a large kmalloc of exactly
+ * size bytes (compound pages of that order, no cache).
+ */
+static int kmalloc_check(struct kmm_machine *m, size_t size, bool large)
 {
 	void *obj = kmm_kmalloc(m, size, KMM_GFP_KERNEL);
 	size_t got;
@@ -61,14 +70,18 @@ static int kmalloc_check(struct kmm_machine *m, size_t size)
 	kmm_kfree(m, obj);
 	if (got != size)
 		return bench_fail(-EINVAL, "kmalloc(%zu) has ksize %zu: not a size class", size, got);
+	if (large != !kmm_kmalloc_cache(m, size, KMM_GFP_KERNEL))
+		return bench_fail(-EINVAL, "kmalloc(%zu) is %s here", size,
+				  large ? "a cache's object, not a large kmalloc"
+					: "a large kmalloc, not a cache's object");
 	return 0;
 }
 
-static int kmalloc_run(struct kmm_machine *m, size_t size, const struct bench_params *p,
-		       struct bench_result *r)
+static int kmalloc_run(struct kmm_machine *m, size_t size, bool large,
+		       const struct bench_params *p, struct bench_result *r)
 {
 	struct slab_ctx c = { .m = m, .size = size };
-	int ret = kmalloc_check(m, size);
+	int ret = kmalloc_check(m, size, large);
 
 	return ret ? ret : bench_loop(kmalloc_batch, &c, p, r);
 }
@@ -77,9 +90,17 @@ static int kmalloc_run(struct kmm_machine *m, size_t size, const struct bench_pa
 	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
 				     struct bench_result *r)                              \
 	{                                                                                 \
-		return kmalloc_run(m, size, p, r);                                        \
+		return kmalloc_run(m, size, false, p, r);                                 \
 	}
 BENCH_KMALLOC_SIZES(BENCH_DEFINE_KMM_KMALLOC)
+
+#define BENCH_DEFINE_KMM_KMALLOC_LARGE(size, label)                                       \
+	int bench_kmm_kmalloc_##size(struct kmm_machine *m, const struct bench_params *p, \
+				     struct bench_result *r)                              \
+	{                                                                                 \
+		return kmalloc_run(m, size, true, p, r);                                  \
+	}
+BENCH_KMALLOC_LARGE_SIZES(BENCH_DEFINE_KMM_KMALLOC_LARGE)
 
 /* ---- a cache of BENCH_SLAB_OBJ_SIZE-byte objects: kmem_cache-64, bulk-N ---- */
 
@@ -170,6 +191,53 @@ static int bulk_run(struct kmm_machine *m, unsigned int bulk, const struct bench
 	}
 BENCH_BULK_SIZES(BENCH_DEFINE_KMM_BULK)
 
+/* ---- random-100k: every size class at once, freed out of order ---- */
+
+static int random_batch(void *arg, uint64_t n)
+{
+	const struct slab_ctx *c = arg;
+	const struct bench_random_seq *seq = c->seq;
+
+	for (uint64_t i = 0; i < n; i++) {
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++) {
+			char *obj = kmm_kmalloc(c->m, seq->size[j], KMM_GFP_KERNEL);
+
+			if (!obj) {
+				int err = bench_fail(-ENOMEM, "kmalloc(%u, GFP_KERNEL) failed",
+						     seq->size[j]);
+
+				while (j--)
+					kmm_kfree(c->m, c->objs[j]);
+				return err;
+			}
+			obj[0] = (char)j;
+			bench_escape(obj);
+			c->objs[j] = obj;
+		}
+		for (unsigned int j = 0; j < BENCH_RANDOM_OBJS; j++)
+			kmm_kfree(c->m, c->objs[seq->free_order[j]]);
+	}
+	return 0;
+}
+
+/* An op of bench_loop() is one round of every request: the row gives ns per object. */
+int bench_kmm_random(struct kmm_machine *m, const struct bench_params *p, struct bench_result *r)
+{
+	struct slab_ctx c = { .m = m, .seq = bench_random_seq() };
+	int ret;
+
+	c.objs = calloc(BENCH_RANDOM_OBJS, sizeof(*c.objs));
+	if (!c.objs)
+		return bench_fail(-ENOMEM, "out of memory for %d pointers", BENCH_RANDOM_OBJS);
+	ret = bench_loop(random_batch, &c, p, r);
+	free(c.objs);
+	if (!ret) {
+		r->ns_per_op /= BENCH_RANDOM_OBJS;
+		r->ops *= BENCH_RANDOM_OBJS;
+	}
+	return ret;
+}
+
 /* ---- two threads, each a task of the machine on a CPU of its own ---- */
 
 static void *kmalloc_obj(void *ctx, size_t size)
@@ -218,7 +286,7 @@ int bench_kmm_slab_remote(struct kmm_machine *m, const struct bench_params *p,
 			  struct bench_result *r)
 {
 	struct slab_ctx c = { .m = m };
-	int ret = kmalloc_check(m, BENCH_SLAB_OBJ_SIZE);
+	int ret = kmalloc_check(m, BENCH_SLAB_OBJ_SIZE, false);
 
 	return ret ? ret : bench_kmm_remote_run(m, &c, remote_thread, p, r);
 }

@@ -53,6 +53,16 @@ const struct bench_workload bench_workloads[] = {
 		.peer_run = bench_peer_malloc_##size,                                     \
 	},
 	BENCH_KMALLOC_SIZES(BENCH_KMALLOC_ROW)
+#define BENCH_KMALLOC_LARGE_ROW(size, label)                                              \
+	{                                                                                 \
+		.name = "kmalloc-" label,                                                 \
+		.kmm_op = "kmalloc(" #size ", GFP_KERNEL) + kfree, a large kmalloc "      \
+			  "(compound pages)",                                             \
+		.peer_op = "malloc(" #size ") + free",                                    \
+		.kmm_run = bench_kmm_kmalloc_##size,                                      \
+		.peer_run = bench_peer_malloc_##size,                                     \
+	},
+	BENCH_KMALLOC_LARGE_SIZES(BENCH_KMALLOC_LARGE_ROW)
 	{
 		.name = "kmem_cache-64",
 		.kmm_op = "kmem_cache_alloc + kmem_cache_free, a cache of 64-byte objects "
@@ -87,6 +97,25 @@ const struct bench_workload bench_workloads[] = {
 		.kmm_run = bench_kmm_slab_churn,
 		.peer_run = bench_peer_churn,
 	},
+	{
+		.name = "random-100k",
+		.kmm_op = "kmalloc(GFP_KERNEL) of " STR(BENCH_RANDOM_OBJS) " random sizes ("
+			  STR(BENCH_CHURN_MIN) ".." STR(BENCH_CHURN_MAX) " bytes), then kfree of "
+			  "all in a random order, per object",
+		.peer_op = "the same with malloc, then free",
+		.kmm_run = bench_kmm_random,
+		.peer_run = bench_peer_random,
+	},
+#define BENCH_LARGE_ROW(size, label)                                                      \
+	{                                                                                 \
+		.name = "large-" label,                                                   \
+		.kmm_op = "kvmalloc(" #size ", GFP_KERNEL) + a write to every page + "    \
+			  "kvfree (a large kmalloc: compound pages)",                     \
+		.peer_op = "malloc(" #size ") + a write to every page + free",            \
+		.kmm_run = bench_kmm_large_##size,                                        \
+		.peer_run = bench_peer_large_##size,                                      \
+	},
+	BENCH_LARGE_SIZES(BENCH_LARGE_ROW)
 	{
 		.name = "kmap-cached",
 		.kmm_op = "kmap + kunmap HighMem page, cached: the same page each time, its PKMAP "

@@ -8,11 +8,16 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$build/kmm-bench" --quick --output "$tmp/R.md" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; fail "kmm-bench --quick exited $?"; }
-for row in page-o0 page-o3 page-o9 page-2thr-remote kmalloc-8 kmalloc-96 kmalloc-192 kmalloc-8k \
-	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn \
+for row in page-o0 page-o3 page-o9 page-2thr-remote kmalloc-8 kmalloc-96 kmalloc-192 kmalloc-8k kmalloc-16k kmalloc-32k \
+	kmem_cache-64 bulk-16 bulk-128 slab-2thr-remote slab-2thr-churn random-100k large-64k large-256k large-1M large-4M \
 	kmap-cached kmap-uncached kmap_local-cached kmap_local-uncached \
 	vmalloc-4k vmalloc-1M vmalloc-16M host-mmap-4k host-mmap-1M host-mmap-16M; do
 	grep -q "^$row " "$tmp/out" || fail "no $row row in the table"
+done
+# the new rows have a figure in the table and a peak RSS in the RSS table, kmm's included
+for row in kmalloc-16k kmalloc-32k random-100k large-64k large-256k large-1M large-4M; do
+	grep -Eq "^$row +[0-9.]+ \([0-9.]+\) " "$tmp/out" || fail "no kmm figure in the $row row"
+	grep -Eq "^$row +[0-9.]+ +[0-9.]+ " "$tmp/out" || fail "no peak RSS in the $row row"
 done
 # a vmalloc row has kmm's figure and its ratio over the host floor, no peers
 grep -Eq '^vmalloc-1M +[0-9.]+ \([0-9.]+\) +- .* x[0-9.]+ host floor$' "$tmp/out" ||
@@ -29,6 +34,21 @@ v = rows["vmalloc-1M"]
 assert v["floor"] == "host-mmap-1M" and v["kmm_vs_floor"] > 0, v
 assert list(v["results"]) == ["kmm"] and v["results"]["kmm"]["median_ns"] > 0, v
 assert rows["host-mmap-1M"]["results"]["kmm"]["median_ns"] > 0
+EOF
+python3 - "$tmp/json" <<'EOF' || fail "--json lacks a figure, a peak RSS or a ratio of a new row"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = {w["name"]: w for w in doc["workloads"]}
+ok = sorted(a["name"] for a in doc["allocators"] if a["status"] == "ok")
+peers = [a for a in ok if a not in ("kmm", "kmm-malloc")]
+for name in ("kmalloc-16k", "kmalloc-32k", "random-100k",
+             "large-64k", "large-256k", "large-1M", "large-4M"):
+    w = rows[name]
+    assert sorted(w["results"]) == ok, (name, list(w["results"]))
+    for a, c in w["results"].items():
+        assert c["median_ns"] > 0 and c["maxrss_kib"] > 0, (name, a, c)
+    if peers:
+        assert w["best_peer"] in peers and w["kmm_vs_best"] > 0, (name, w)
 EOF
 "$build/kmm-bench" --bogus >/dev/null 2>&1
 [ $? = 2 ] || fail "a bad option does not exit 2"
