@@ -276,12 +276,70 @@ static void concurrent_growth(struct kunit *test)
 	kmm_shutdown(m);
 }
 
+/*
+ * The per-CPU lists of a zone still growing are sized for the whole zone, as
+ * the kernel sizes them once its deferred init is done: the batch of the same
+ * machine booted whole, and a high of at least four batches; a 16 KiB block
+ * freed and taken again, over and over, stays on its CPU's lists.
+ */
+static unsigned long pcp_drains(struct kmm_machine *m);
+
+static void pcp_sized_whole(struct kunit *test)
+{
+	struct kmm_machine *w = boot(test, "mem=4G nr_cpus=64"), *d;
+	int batch[KMM_MAX_NR_ZONES] = { 0 };
+	unsigned long drains;
+	int checked = 0;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (int zi = 0; zi < KMM_MAX_NR_ZONES; zi++)
+		if (w->pgdat->node_zones[zi].present_pages)
+			batch[zi] = w->pgdat->node_zones[zi].per_cpu_pageset[0].batch;
+	kmm_shutdown(w);
+	d = boot(test, "mem=4G nr_cpus=64 kmm.deferred_init=1");
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	for (int zi = 0; zi < KMM_MAX_NR_ZONES; zi++) {
+		struct kmm_zone *z = &d->pgdat->node_zones[zi];
+
+		/* a zone nothing has grown yet keeps the boot pageset (batch 1, high 0), as in Linux */
+		if (!batch[zi] || !KMM_READ_ONCE(z->managed_pages))
+			continue;
+		checked++;
+		KUNIT_EXPECT_EQ(test, z->per_cpu_pageset[0].batch, batch[zi]);
+		KUNIT_EXPECT_GE(test, z->per_cpu_pageset[0].high, 4 * z->per_cpu_pageset[0].batch);
+	}
+	KUNIT_EXPECT_GE(test, checked, 2);
+	p = kmm_kmalloc(d, 16384, KMM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kmm_kfree(d, p);
+	drains = pcp_drains(d);
+	for (int i = 0; i < 10000; i++) {
+		p = kmm_kmalloc(d, 16384, KMM_GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		kmm_kfree(d, p);
+	}
+	KUNIT_EXPECT_EQ(test, pcp_drains(d), drains);
+	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(d), 0);
+	kmm_shutdown(d);
+}
+
+static unsigned long pcp_drains(struct kmm_machine *m)
+{
+	unsigned long n = 0;
+
+	for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++)
+		n += KMM_READ_ONCE(m->vm_events[cpu][KMM_PCP_DRAIN]);
+	return n;
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(boots_small),
 	KUNIT_CASE(grows_on_demand),
 	KUNIT_CASE(grown_equals_whole),
 	KUNIT_CASE(slab_on_deferred_memory),
 	KUNIT_CASE(concurrent_growth),
+	KUNIT_CASE(pcp_sized_whole),
 	{}
 };
 

@@ -61,7 +61,8 @@ static unsigned long boot_slab_pages(struct kmm_machine *m)
 	unsigned long pages = 0;
 	struct kmm_slab_stats st;
 	size_t boot = sizeof(struct kmm_slab_state) + sizeof(struct kmm_kmem_cache) +
-		      sizeof(struct kmm_kmem_cache_cpu) * m->desc.nr_cpus + KMM_SMP_CACHE_BYTES;
+		      sizeof(struct kmm_kmem_cache_cpu) * m->desc.nr_cpus + KMM_SMP_CACHE_BYTES +
+		      sizeof(struct kmm_slab_pcpu) * m->desc.nr_cpus;
 
 	for (struct kmm_kmem_cache *s = kmm_slab_cache_next(m, NULL); s; s = kmm_slab_cache_next(m, s)) {
 		kmm_kmem_cache_stats(s, &st);

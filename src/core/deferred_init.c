@@ -39,7 +39,10 @@
  *    large x86_64 machine, 48 MiB of struct pages), grows by MAX_ORDER
  *    blocks (4 MiB of memory, 64 KiB of struct pages) and never finishes on
  *    its own: growing happens only on demand, so the watermarks follow the
- *    memory initialised so far.
+ *    memory initialised so far. The per-CPU lists' batch is the whole
+ *    zone's from the start (pcp.c), as the kernel's is once its deferred
+ *    init is done: sized by the blocks initialised so far, the lists would
+ *    send nearly every free back under the zone lock.
  *
  * 5. Reports. Until a zone is fully initialised, its managed pages,
  *    MemTotal, MemFree and the buddy lists show only initialised memory, as

@@ -168,7 +168,7 @@ static __attribute__((noinline)) void *kmalloc_large(struct kmm_machine *m, size
 	page = kmm_alloc_pages(m, (gfp & ~KMM___GFP_HIGHMEM) | KMM___GFP_COMP, order);
 	if (!page)
 		return NULL;
-	__atomic_add_fetch(&m->slab->large_kmalloc_pages, 1L << order, __ATOMIC_RELAXED);
+	kmm_slab_large_kmalloc_account(m, 1L << order);
 	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
 		kmm_kmemleak_alloc(m, kmm_page_address(m, page), size, ip);
 	return kmm_page_address(m, page);
@@ -337,8 +337,7 @@ static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m
 	}
 	if (unlikely(KMM_READ_ONCE(m->slab_hooks) & KMM_SLAB_HOOK_KMEMLEAK))
 		kmm_kmemleak_free(m, p);
-	__atomic_sub_fetch(&m->slab->large_kmalloc_pages, 1L << kmm_compound_order(page),
-			   __ATOMIC_RELAXED);
+	kmm_slab_large_kmalloc_account(m, -(1L << kmm_compound_order(page)));
 	kmm___free_pages(m, page, kmm_compound_order(page));
 }
 

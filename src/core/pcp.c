@@ -16,7 +16,8 @@
  * lists are free (refcount 0) but not PageBuddy and not in NR_FREE_PAGES.
  *
  * batch = rounddown_pow_of_two(b + b/2) - 1 with b = min(managed/1024, 256)/4
- * (at least 1); high = low watermark / CPUs, at least 4 * batch (high_min);
+ * (at least 1; from present pages while the zone's deferred init is pending);
+ * high = low watermark / CPUs, at least 4 * batch (high_min);
  * high_max uses managed/8 instead of the low watermark. kmm keeps high at
  * high_min: the kernel's 6.7+ auto-tuning between the two is not modelled.
  */
@@ -178,9 +179,20 @@ static int rounddown_pow_of_two(int x)
 	return r;
 }
 
+/*
+ * The kernel sizes the per-CPU lists once its deferred init has finished
+ * (init_per_zone_wmark_min, an initcall after page_alloc_init_late), from
+ * all of memory; kmm's never finishes on its own (deferred_init.c), so a
+ * zone still growing is sized for the pages it will manage: its present
+ * pages. Sized by the few blocks initialised so far, a batch of 1 and a
+ * high of 4 sent nearly every free of an order above 0 back to the buddy
+ * lists under the zone lock (a 16 KiB kmalloc pair: 50 ns, 28 sized whole).
+ */
 static int zone_batchsize(const struct kmm_zone *z)
 {
-	unsigned long b = KMM_READ_ONCE(z->managed_pages) >> 10;
+	unsigned long pages = KMM_READ_ONCE(z->deferred_pfn) < z->deferred_end
+				      ? z->present_pages : KMM_READ_ONCE(z->managed_pages);
+	unsigned long b = pages >> 10;
 
 	if (b > (1UL << 20) / KMM_PAGE_SIZE)
 		b = (1UL << 20) / KMM_PAGE_SIZE;

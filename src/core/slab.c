@@ -1058,6 +1058,31 @@ void kmm_kmem_cache_stats(struct kmm_kmem_cache *s, struct kmm_slab_stats *st)
 
 /* ---- the kmem_cache cache and boot ---- */
 
+void kmm_slab_large_kmalloc_account(struct kmm_machine *m, long pages)
+{
+	struct kmm_slab_state *ss = m->slab;
+	int cpu = kmm_plat_cpu_get(m);
+
+	if (likely(cpu >= 0)) {
+		long *c = &ss->pcpu[cpu].large_kmalloc_pages;
+
+		__atomic_store_n(c, *c + pages, __ATOMIC_RELAXED);
+		kmm_plat_cpu_put(m);
+		return;
+	}
+	__atomic_add_fetch(&ss->large_kmalloc_pages, pages, __ATOMIC_RELAXED);
+}
+
+long kmm_slab_large_kmalloc_pages(struct kmm_machine *m)
+{
+	struct kmm_slab_state *ss = m->slab;
+	long n = __atomic_load_n(&ss->large_kmalloc_pages, __ATOMIC_RELAXED);
+
+	for (unsigned int cpu = 0; cpu < m->desc.nr_cpus; cpu++)
+		n += __atomic_load_n(&ss->pcpu[cpu].large_kmalloc_pages, __ATOMIC_RELAXED);
+	return n;
+}
+
 int kmm_slab_init(struct kmm_machine *m)
 {
 	struct kmm_slab_state *ss;
@@ -1066,7 +1091,9 @@ int kmm_slab_init(struct kmm_machine *m)
 			 sizeof(struct kmm_kmem_cache_cpu) * m->desc.nr_cpus;
 
 	/* the bootstrap: the state and the kmem_cache cache's own struct from pages */
-	ss = kmm_alloc_pages_exact(m, sizeof(*ss) + kc_size + KMM_SMP_CACHE_BYTES,
+	/* and the per-CPU counters after them (kc_size is a multiple of the line) */
+	ss = kmm_alloc_pages_exact(m, sizeof(*ss) + kc_size + KMM_SMP_CACHE_BYTES +
+				   sizeof(struct kmm_slab_pcpu) * m->desc.nr_cpus,
 				   KMM_GFP_KERNEL | KMM___GFP_ZERO);
 	if (!ss)
 		return -12;
@@ -1089,6 +1116,7 @@ int kmm_slab_init(struct kmm_machine *m)
 	kmm_slab_debug_boot(m);
 	kc = (struct kmm_kmem_cache *)(((uintptr_t)(ss + 1) + KMM_SMP_CACHE_BYTES - 1) &
 				       ~(uintptr_t)(KMM_SMP_CACHE_BYTES - 1));
+	ss->pcpu = (struct kmm_slab_pcpu *)((char *)kc + kc_size);
 	kc->m = m;
 	kc->object_size = (unsigned int)kc_size;
 	kc->align = calculate_alignment(KMM_SLAB_HWCACHE_ALIGN, 0, (unsigned int)kc_size);

@@ -24,6 +24,18 @@ struct kmm_kmem_cache_cpu {
 _Static_assert(sizeof(struct kmm_kmem_cache_cpu) == KMM_SMP_CACHE_BYTES,
 	       "one kmem_cache_cpu per cache line");
 
+/*
+ * Per-CPU counters: written only by the CPU's holder, without a locked
+ * instruction (a large kmalloc pair paid two of them, with their wait for
+ * the stores before them, on one shared line); read by summing.
+ */
+struct kmm_slab_pcpu {
+	long large_kmalloc_pages;	/* [cpu] */
+} __attribute__((aligned(KMM_SMP_CACHE_BYTES)));
+
+long kmm_slab_large_kmalloc_pages(struct kmm_machine *m);
+void kmm_slab_large_kmalloc_account(struct kmm_machine *m, long pages);
+
 struct kmm_kmem_cache {
 	unsigned long flags;		/* SLAB_* */
 	unsigned int size;		/* stride of an object in a slab, bytes */
@@ -106,7 +118,8 @@ struct kmm_slab_state {
 	uint64_t rnd;			/* [atomic] kmm_slab_random()'s counter */
 	unsigned int min_objects;	/* slab_min_objects, or 0 */
 	unsigned int min_order, max_order;	/* slab_min_order / slab_max_order */
-	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE */
+	long large_kmalloc_pages;	/* [atomic] pages of kmalloc > KMALLOC_MAX_CACHE_SIZE: */
+	struct kmm_slab_pcpu *pcpu;	/* [nr_cpus] the same, per CPU (the sum is the count) */
 	uintptr_t free_key;		/* [boot] kfree's mark in a freed kmalloc object (kmalloc.c), odd */
 	bool tainted;			/* a slub_debug report was made (TAINT_BAD_PAGE) */
 	unsigned long debug_errors;	/* [atomic] slub_debug reports so far */

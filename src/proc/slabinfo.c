@@ -137,7 +137,7 @@ void kmm_proc_slab_pages(struct kmm_machine *m, unsigned long *reclaimable,
 	}
 	unlock_caches(m);
 	/* kmalloc above KMALLOC_MAX_CACHE_SIZE: pages accounted as NR_SLAB_UNRECLAIMABLE_B */
-	*unreclaimable += (unsigned long)__atomic_load_n(&m->slab->large_kmalloc_pages, __ATOMIC_RELAXED);
+	*unreclaimable += (unsigned long)kmm_slab_large_kmalloc_pages(m);
 }
 
 /* ---- /sys/kernel/slab ---- */
