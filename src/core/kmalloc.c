@@ -31,9 +31,9 @@
  * init_on_free=1 wipes the mark. Expected cost: a store in kmalloc, a load,
  * a compare and a store in kfree.
  */
-#include "slab.h"
+#include "kmalloc.h"
 
-#define GFP_SLAB_BUG_MASK (KMM___GFP_DMA32 | KMM___GFP_HIGHMEM | ~KMM___GFP_BITS_MASK)
+#define GFP_SLAB_BUG_MASK KMM_GFP_SLAB_BUG_MASK
 
 static const char *const type_prefix[KMM_NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-",
 								"dma-kmalloc-" };
@@ -214,34 +214,27 @@ static __attribute__((noinline)) void *kmalloc_cache_slow(struct kmm_machine *m,
 	return p;
 }
 
-/*
- * The fast path: a normal (not DMA, not reclaimable) request of a size with
- * a cache pops that cache's CPU freelist in a fast section; every other case
- * leaves by a tail call, so that the path needs no saved register. A size up
- * to 192 finds its cache in one load (kmalloc_small).
- */
-static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine *m, size_t size,
-							      kmm_gfp_t gfp, unsigned long ip)
+/* Whatever kmm_kmalloc_fast() did not do: other caches, large sizes, refills. */
+static __attribute__((noinline)) void *kmalloc_miss(struct kmm_machine *m, size_t size,
+						    kmm_gfp_t gfp, unsigned long ip)
 {
 	struct kmm_slab_state *ss = m->slab;
-	struct kmm_kmem_cache *s;
-	void *p;
 
 	if (unlikely(!ss || size - 1 >= (1UL << ss->shift_high) ||
 		     (gfp & (GFP_SLAB_BUG_MASK | KMM___GFP_DMA | KMM___GFP_RECLAIMABLE))))
 		return kmalloc_slow(m, size, gfp, ip);
-	if (likely(size <= 192))
-		s = ss->kmalloc_small[(size - 1) / 8];
-	else
-		s = ss->kmalloc_caches[KMM_KMALLOC_NORMAL][64 - __builtin_clzl(size - 1)];
-	p = kmm_slab_alloc_fast(m, s);
-	if (unlikely(!p))
-		return kmalloc_cache_slow(m, s, size, gfp, ip);
-	kmm_slab_post_alloc(s, gfp, p);
-	if (likely(s->free_key))
-		*(uintptr_t *)p = 0;			/* no free mark (open whole here) */
-	kmm_slab_kasan_alloc(s, p, size);		/* KASAN: the slack stays poisoned */
-	return p;
+	return kmalloc_cache_slow(m, kmm_kmalloc_normal_cache(ss, size), size, gfp, ip);
+}
+
+/* The fast section inline (kmalloc.h); every other case leaves by a tail call. */
+static inline __attribute__((always_inline)) void *do_kmalloc(struct kmm_machine *m, size_t size,
+							      kmm_gfp_t gfp, unsigned long ip)
+{
+	void *p = kmm_kmalloc_fast(m, size, gfp);
+
+	if (likely(p))
+		return p;
+	return kmalloc_miss(m, size, gfp, ip);
 }
 
 void *kmm_kmalloc(struct kmm_machine *m, size_t size, kmm_gfp_t gfp)
@@ -306,14 +299,12 @@ static inline __attribute__((always_inline)) struct kmm_page *object_page(struct
 	return page;
 }
 
-static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m, const void *p,
-							   unsigned long ip)
+/* kfree()'s whole path: reports, large kmallocs, frees to other slabs. */
+static __attribute__((noinline)) void kfree_full(struct kmm_machine *m, const void *p,
+						 unsigned long ip)
 {
-	struct kmm_page *page;
+	struct kmm_page *page = object_page(m, p, "kfree");
 
-	if (unlikely(KMM_ZERO_OR_NULL_PTR(p)))
-		return;
-	page = object_page(m, p, "kfree");
 	if (unlikely(!page))
 		return;
 	if (likely(page->flags & (1UL << KMM_PG_slab))) {
@@ -339,6 +330,16 @@ static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m
 		kmm_kmemleak_free(m, p);
 	kmm_slab_large_kmalloc_account(m, -(1L << kmm_compound_order(page)));
 	kmm___free_pages(m, page, kmm_compound_order(page));
+}
+
+static inline __attribute__((always_inline)) void do_kfree(struct kmm_machine *m, const void *p,
+							   unsigned long ip)
+{
+	if (unlikely(KMM_ZERO_OR_NULL_PTR(p)))
+		return;
+	if (likely(kmm_kfree_fast(m, p)))
+		return;
+	kfree_full(m, p, ip);
 }
 
 void kmm_kfree(struct kmm_machine *m, const void *p)

@@ -19,11 +19,12 @@
  *    aligned.
  *
  * 3. The fast paths: malloc(n) of a thread that is a task of the machine, n
- *    up to KMALLOC_MAX_SIZE, is kmm_kmalloc (a pop from the CPU's freelist);
- *    free(p) of a pointer in the direct map is a tail call of kmm_kfree.
- *    Expected cost: a TLS load, two global loads and compares each, then
- *    kmalloc's and kfree's own. Everything else (the first call of a thread,
- *    sizes above, other pointers, failures) is a slow path.
+ *    up to 8 KiB, is kmalloc's fast section inline (src/core/kmalloc.h: a
+ *    pop from the CPU's freelist); free(p) of a slab object in the direct
+ *    map is kfree's (a push). Expected cost: a TLS load and the section's
+ *    own, no call. Everything else (the first call of a thread, larger
+ *    sizes, other pointers, refills, failures) takes kmm_kmalloc's and
+ *    kmm_kfree's whole paths.
  *
  * 4. Checks, on by default (docs/malloc.md): free of a pointer outside the
  *    heap (a range test), inside a slab but no object's start (a mask test),
@@ -123,8 +124,8 @@ out:
 
 EXPORT void *malloc(size_t size)
 {
-	if (shim_likely(shim_attached) && shim_likely(size <= shim.kmalloc_max)) {
-		void *p = kmm_kmalloc(shim.m, min_size(size), SHIM_GFP);
+	if (shim_likely(shim_attached)) {
+		void *p = kmm_kmalloc_fast(shim.m, min_size(size), SHIM_GFP);
 
 		if (shim_likely(p))
 			return p;
@@ -140,8 +141,8 @@ EXPORT void *calloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (shim_likely(shim_attached) && shim_likely(bytes <= shim.kmalloc_max)) {
-		void *p = kmm_kmalloc(shim.m, min_size(bytes), SHIM_GFP | KMM___GFP_ZERO);
+	if (shim_likely(shim_attached)) {
+		void *p = kmm_kmalloc_fast(shim.m, min_size(bytes), SHIM_GFP | KMM___GFP_ZERO);
 
 		if (shim_likely(p))
 			return p;
@@ -206,8 +207,8 @@ EXPORT void free(void *p)
 	if (shim_likely(in_direct_map(p)) && shim_likely(shim_attached)) {
 		if (shim_unlikely(!((uintptr_t)p & (SHIM_PAGE - 1))))
 			free_aligned(p);
-		else
-			kmm_kfree(shim.m, p);	/* a tail call */
+		else if (shim_unlikely(!kmm_kfree_fast(shim.m, p)))
+			kmm_kfree(shim.m, p);	/* the whole path, reports included */
 		return;
 	}
 	free_slow(p);

@@ -24,6 +24,9 @@
 
 #include <kmm/kmm.h>
 
+/* kmalloc's and kfree's fast sections, inline (the shim is built with the core's headers) */
+#include "core/kmalloc.h"
+
 #define SHIM_HIDDEN __attribute__((visibility("hidden")))
 #define shim_likely(x) __builtin_expect(!!(x), 1)
 #define shim_unlikely(x) __builtin_expect(!!(x), 0)
