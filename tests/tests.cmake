@@ -7,7 +7,7 @@ set(KMM_SLOW_TESTS test_addr test_shim_python test_shim_sqlite test_shim_git tes
   test_shim_redis)
 # libkmm-malloc.so under LD_PRELOAD: label shim; each reports itself skipped in sanitizer builds
 set(KMM_SHIM_TESTS test_shim test_shim_python test_shim_sqlite test_shim_git test_shim_gcc
-  test_shim_redis)
+  test_shim_redis test_bench_programs)
 # The trace readers' tests (tools/kmm/trace*.c compiled in); test_trace_read
 # runs the decompression thread, so it is threaded too.
 set(KMM_TRACE_TESTS test_trace_read test_trace_data test_trace_shared test_trace_dat)
