@@ -462,6 +462,68 @@ static int under_the_shim(void)
 	return 0;
 }
 
+/*
+ * Above 1 KiB the shim's classes (tools/malloc/classes.c) sit between
+ * kmalloc's powers of two: a page and its header takes 4608 bytes, not 8192;
+ * their objects are aligned to 256 bytes; a double free of one is reported
+ * and not applied, as of a kmalloc object; realloc within a class stays.
+ */
+static void classes_between_powers_of_two(struct kunit *test)
+{
+	static const size_t want[][2] = {
+		{ 1024, 1024 }, { 1025, 1280 }, { 1300, 1536 }, { 1700, 1792 }, { 2000, 2048 },
+		{ 2049, 2560 }, { 3000, 3072 }, { 3500, 3584 }, { 4000, 4096 }, { 4160, 4608 },
+		{ 4700, 5120 }, { 6000, 6144 }, { 7000, 7168 }, { 8000, 8192 },
+	};
+	char *p, *q, *r;
+	uintptr_t was;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		p = malloc(want[i][0]);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, malloc_usable_size(p), want[i][1]);
+		KUNIT_EXPECT_TRUE(test, aligned_to(p, want[i][0] > 1024 ? 256 : 16));
+		fill((unsigned char *)p, want[i][0], (unsigned int)i);
+		q = calloc(1, want[i][0]);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		for (size_t j = 0; j < want[i][1]; j++)
+			if (q[j]) {
+				KUNIT_FAIL_MSG(test, "calloc(%zu) byte %zu is %d", want[i][0], j, q[j]);
+				break;
+			}
+		/* realloc within the class keeps the block */
+		was = (uintptr_t)p;
+		r = realloc(p, want[i][1]);
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		KUNIT_EXPECT_TRUE(test, (uintptr_t)r == was);
+		KUNIT_EXPECT_TRUE(test, same((unsigned char *)r, want[i][0], (unsigned int)i));
+		free(q);
+		free(r);
+	}
+}
+
+static void class_double_free(void)
+{
+	char *a = malloc(4160), *b = malloc(4160), *b_again = launder(b), *c, *d;
+
+	free(b);
+	free(a);
+	free(b_again);
+	c = malloc(4160);
+	d = malloc(4160);
+	if (!c || !d || c == d)
+		_exit(4);
+}
+
+static void class_double_free_reported(struct kunit *test)
+{
+	static char err[1 << 16];
+
+	KUNIT_EXPECT_EQ(test, with_stderr(class_double_free, err, sizeof(err)), 0);
+	KUNIT_EXPECT_STRSTR(test, err, "BUG malloc-4608 (Not tainted): Object already free");
+	KUNIT_EXPECT_STRSTR(test, err, "FIX malloc-4608: Object at 0x");
+}
+
 static struct kunit_case cases[] = {
 	KUNIT_CASE(every_size_aligned),
 	KUNIT_CASE(aligned_allocators),
@@ -471,6 +533,8 @@ static struct kunit_case cases[] = {
 	KUNIT_CASE(threads_come_and_go),
 	KUNIT_CASE(fork_in_threaded_program),
 	KUNIT_CASE(misuse_is_reported_not_applied),
+	KUNIT_CASE(classes_between_powers_of_two),
+	KUNIT_CASE(class_double_free_reported),
 	{}
 };
 

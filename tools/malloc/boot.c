@@ -120,6 +120,7 @@ static void machine_up(struct kmm_machine *m)
 		shim.vspan = l->vmalloc_end - l->vmalloc_start;
 	}
 	shim.kmalloc_max = kmm_kmalloc_max_size(m);
+	shim_classes_init(m);
 	/* last: the fast paths test span (free) */
 	__atomic_store_n(&shim.span, l->high_memory - l->page_offset, __ATOMIC_RELEASE);
 }

@@ -5,7 +5,9 @@
  * malloc_usable_size (and cfree).
  *
  * 1. Sizes. Up to KMALLOC_MAX_SIZE (4 MiB on x86_64) a request is a kmalloc:
- *    a slab object of the kmalloc-16 ... kmalloc-8k caches up to 8 KiB, a
+ *    a slab object of the kmalloc-16 ... kmalloc-8k caches up to 8 KiB (with
+ *    the shim's own classes between their powers of two above 1 KiB,
+ *    classes.c), a
  *    compound page block above (its size rounded up to a power of two
  *    pages). A request below 16 bytes takes kmalloc-16, as glibc's chunks
  *    are 16-byte aligned and kmalloc-8's objects are not. Beyond, a vmalloc
@@ -84,6 +86,8 @@ static void *machine_alloc(size_t size, size_t align, bool zero)
 		return NULL;
 	if (align > SHIM_MIN_ALIGN)
 		want = round_pow2(want < align ? align : want);
+	if (want > 1024 && want <= 8192 && align <= SHIM_MIN_ALIGN && shim.have_classes)
+		return kmm_kmem_cache_alloc(shim.classes[(want - 1) >> 8], gfp);
 	if (want <= shim.kmalloc_max && want >= size) {
 		p = kmm_kmalloc(shim.m, want, gfp);
 		/* a block of 64 KiB or more the buddy lists cannot give at once: a larger home */
@@ -122,10 +126,35 @@ out:
 	return p;
 }
 
+/* A size of a shim class (classes.c): its cache's fast section, as kmalloc's. */
+static inline __attribute__((always_inline)) void *class_alloc_fast(size_t size, kmm_gfp_t gfp)
+{
+	struct kmm_kmem_cache *s;
+	void *p;
+
+	if (shim_unlikely(size > 8192))
+		return NULL;
+	s = shim.classes[(size - 1) >> 8];
+	p = kmm_slab_alloc_fast(shim.m, s);
+	if (shim_unlikely(!p))
+		return NULL;
+	kmm_slab_post_alloc(s, gfp, p);
+	if (shim_likely(s->free_key))
+		*(uintptr_t *)p = 0;	/* no free mark */
+	return p;
+}
+
+static inline __attribute__((always_inline)) void *alloc_fast(size_t size, kmm_gfp_t gfp)
+{
+	if (shim_likely(size <= 1024) || shim_unlikely(!shim.have_classes))
+		return kmm_kmalloc_fast(shim.m, min_size(size), gfp);
+	return class_alloc_fast(size, gfp);
+}
+
 EXPORT void *malloc(size_t size)
 {
 	if (shim_likely(shim_attached)) {
-		void *p = kmm_kmalloc_fast(shim.m, min_size(size), SHIM_GFP);
+		void *p = alloc_fast(size, SHIM_GFP);
 
 		if (shim_likely(p))
 			return p;
@@ -142,7 +171,7 @@ EXPORT void *calloc(size_t n, size_t size)
 		return NULL;
 	}
 	if (shim_likely(shim_attached)) {
-		void *p = kmm_kmalloc_fast(shim.m, min_size(bytes), SHIM_GFP | KMM___GFP_ZERO);
+		void *p = alloc_fast(bytes, SHIM_GFP | KMM___GFP_ZERO);
 
 		if (shim_likely(p))
 			return p;
@@ -284,7 +313,7 @@ EXPORT void *realloc(void *p, size_t size)
 	 * builds a string in a larger buffer and shrinks it to its length.
 	 */
 	if (size <= old && !shim_arena_owns(p) &&
-	    (!in_direct_map(p) || kmm_kmalloc_size_roundup(shim.m, min_size(size)) >= old))
+	    (!in_direct_map(p) || shim_size_roundup(min_size(size)) >= old))
 		return p;
 	q = malloc(size);
 	if (!q)

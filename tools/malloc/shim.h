@@ -39,6 +39,9 @@
 
 enum shim_state { SHIM_DOWN, SHIM_BOOTING, SHIM_UP };
 
+/* classes.c: size classes of 256-byte steps up to 8 KiB */
+#define SHIM_NR_CLASSES 32
+
 struct shim {
 	struct kmm_machine *m;		/* the heap's machine, once up */
 	uintptr_t lo, span;		/* the direct map; span 0 until up */
@@ -47,6 +50,8 @@ struct shim {
 	bool vmalloc;			/* RAM is a memfd: vmalloc serves the largest */
 	atomic_int state;		/* enum shim_state */
 	pthread_key_t key;		/* its destructor detaches an exiting thread */
+	bool have_classes;		/* classes[] is set (classes.c) */
+	struct kmm_kmem_cache *classes[SHIM_NR_CLASSES];	/* 1 KiB < n <= 8 KiB: [(n - 1) >> 8] */
 };
 
 extern struct shim shim SHIM_HIDDEN;
@@ -76,6 +81,11 @@ bool shim_enter(void) SHIM_HIDDEN;
 void shim_leave(bool leave) SHIM_HIDDEN;
 /* pthread_key_create and pthread_atfork, once the machine is up. */
 void shim_threads_init(void) SHIM_HIDDEN;
+
+/* classes.c: the caches between kmalloc's powers of two above 1 KiB, once the machine is up. */
+void shim_classes_init(struct kmm_machine *m) SHIM_HIDDEN;
+/* The size of the block malloc(n) gives (n within the direct map's sizes). */
+size_t shim_size_roundup(size_t n) SHIM_HIDDEN;
 
 /* bootstrap.c: the arena for allocations made while the shim starts. */
 void *shim_arena_alloc(size_t size, size_t align) SHIM_HIDDEN;
