@@ -296,6 +296,8 @@ void bench_print_text(const struct bench_report *rep, FILE *f);
 void bench_print_json(const struct bench_report *rep, FILE *f);
 /* 0, or -errno (the file could not be written). */
 int bench_write_markdown(const struct bench_report *rep, const char *path);
+/* goals.c: the speed goals, checked against this run */
+void bench_print_goals(const struct bench_report *rep, FILE *f, bool markdown);
 
 /* ---- timing and helpers (bench.c) ---- */
 

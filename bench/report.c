@@ -357,6 +357,7 @@ void bench_print_text(const struct bench_report *rep, FILE *f)
 	fprintf(f, "\npeak RSS of the process, MiB (max over runs)%s\n\n",
 		rep->rss_per_workload ? "" : "; kmm's could not be reset here: cumulative");
 	print_table(rep, f, true, false);
+	bench_print_goals(rep, f, false);
 	fprintf(f, "\n");
 	kmm_machine_text(rep, machine, sizeof(machine));
 	fprintf(f, "kmm: machine %s\n", machine);
@@ -550,6 +551,7 @@ int bench_write_markdown(const struct bench_report *rep, const char *path)
 		"reset before each run%s; a peer's is its child's.\n\n",
 		rep->rss_per_workload ? "" : " (could not be reset here: cumulative)");
 	print_table(rep, f, true, true);
+	bench_print_goals(rep, f, true);
 
 	fprintf(f, "\n## Machine\n\n");
 	fprintf(f, "- CPU: %s; `nproc`: %ld\n", mi->cpu_model, mi->nproc);

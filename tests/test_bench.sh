@@ -25,6 +25,12 @@ grep -Eq '^vmalloc-1M +[0-9.]+ \([0-9.]+\) +- .* x[0-9.]+ host floor$' "$tmp/out
 grep -q "0 from kmm_vmalloc_check()" "$tmp/out" || fail "vmalloc's walker is not in the checks"
 grep -q "glibc" "$tmp/out" || fail "no glibc column"
 grep -q "do not record: a --quick" "$tmp/R.md" || fail "a --quick RESULTS.md is not marked"
+# the goals, each with a verdict: met, missed by N%, or not measured
+grep -Eq '^  kmalloc-64 +kmm +[0-9.]+ +vs fastest peer: [a-z]+ +[0-9.]+ +x[0-9.]+ +(met|missed by [0-9]+%)$' \
+	"$tmp/out" || fail "no verdict on the kmalloc-64 goal"
+grep -Eq '^\| slab-2thr-churn, kmm \| [0-9.]+ \| mimalloc \| [0-9.]+ \| x[0-9.]+ \| (met|missed by [0-9]+%) \|$' \
+	"$tmp/R.md" || grep -q '^| slab-2thr-churn, kmm | - | mimalloc | - | - | not measured in this run |$' "$tmp/R.md" ||
+	fail "RESULTS.md has no verdict on the churn goal"
 "$build/kmm-bench" --quick --json --output "$tmp/R2.md" >"$tmp/json" 2>/dev/null || fail "--json run failed"
 python3 -m json.tool "$tmp/json" >/dev/null || fail "--json output is not JSON"
 python3 - "$tmp/json" <<'EOF' || fail "--json has no vmalloc-1M row over its floor"
