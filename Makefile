@@ -44,6 +44,7 @@ bench: build
 	./$(BUILD)/kmm-bench
 	python3 bench/replay_bench.py --build $(BUILD) | tee -a $(BUILD)/bench/RESULTS.md
 	python3 bench/programs_bench.py --build $(BUILD) | tee -a $(BUILD)/bench/RESULTS.md
+	(echo; cat bench/PROFILE.md) >> $(BUILD)/bench/RESULTS.md
 
 # The same, then its results recorded in bench/RESULTS.md (to commit).
 bench-record: bench
