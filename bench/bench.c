@@ -45,6 +45,18 @@ int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_p
 	return bench_loop_clock(fn, arg, p, r, CLOCK_MONOTONIC);
 }
 
+int bench_loop_per(int (*fn)(void *arg, uint64_t n), void *arg, unsigned int per,
+		   const struct bench_params *p, struct bench_result *r)
+{
+	int ret = bench_loop(fn, arg, p, r);
+
+	if (!ret) {
+		r->ns_per_op /= per;
+		r->ops *= per;
+	}
+	return ret;
+}
+
 int bench_loop_clock(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
 		     struct bench_result *r, clockid_t clock)
 {

@@ -349,6 +349,9 @@ int bench_loop(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_p
  */
 int bench_loop_clock(int (*fn)(void *arg, uint64_t n), void *arg, const struct bench_params *p,
 		     struct bench_result *r, clockid_t clock);
+/* bench_loop() whose op handles `per` objects (a bulk, a round): the result is per object. */
+int bench_loop_per(int (*fn)(void *arg, uint64_t n), void *arg, unsigned int per,
+		   const struct bench_params *p, struct bench_result *r);
 
 /* Peak RSS of this process since the last bench_rss_reset(), in KiB (0: unknown). */
 long bench_rss_peak_kb(void);

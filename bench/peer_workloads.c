@@ -141,13 +141,7 @@ static int bulk_batch(void *arg, uint64_t n)
 /* An op of bench_loop() is one bulk: the row gives ns per object. */
 static int bulk_run(unsigned int bulk, const struct bench_params *p, struct bench_result *r)
 {
-	int ret = bench_loop(bulk_batch, &bulk, p, r);
-
-	if (!ret) {
-		r->ns_per_op /= bulk;
-		r->ops *= bulk;
-	}
-	return ret;
+	return bench_loop_per(bulk_batch, &bulk, bulk, p, r);
 }
 
 #define BENCH_DEFINE_PEER_BULK(n)                                                         \
@@ -247,12 +241,8 @@ int bench_peer_random(const struct bench_params *p, struct bench_result *r)
 	c.objs = calloc(BENCH_RANDOM_OBJS, sizeof(*c.objs));
 	if (!c.objs)
 		return bench_fail(-ENOMEM, "out of memory for %d pointers", BENCH_RANDOM_OBJS);
-	ret = bench_loop(random_batch, &c, p, r);
+	ret = bench_loop_per(random_batch, &c, BENCH_RANDOM_OBJS, p, r);
 	free(c.objs);
-	if (!ret) {
-		r->ns_per_op /= BENCH_RANDOM_OBJS;
-		r->ops *= BENCH_RANDOM_OBJS;
-	}
 	return ret;
 }
 

@@ -173,12 +173,8 @@ static int bulk_run(struct kmm_machine *m, unsigned int bulk, const struct bench
 	if (ret)
 		return ret;
 	c.bulk = bulk;
-	ret = bench_loop(bulk_batch, &c, p, r);
+	ret = bench_loop_per(bulk_batch, &c, bulk, p, r);
 	kmm_kmem_cache_destroy(c.s);
-	if (!ret) {
-		r->ns_per_op /= bulk;
-		r->ops *= bulk;
-	}
 	return ret;
 }
 
@@ -229,12 +225,8 @@ int bench_kmm_random(struct kmm_machine *m, const struct bench_params *p, struct
 	c.objs = calloc(BENCH_RANDOM_OBJS, sizeof(*c.objs));
 	if (!c.objs)
 		return bench_fail(-ENOMEM, "out of memory for %d pointers", BENCH_RANDOM_OBJS);
-	ret = bench_loop(random_batch, &c, p, r);
+	ret = bench_loop_per(random_batch, &c, BENCH_RANDOM_OBJS, p, r);
 	free(c.objs);
-	if (!ret) {
-		r->ns_per_op /= BENCH_RANDOM_OBJS;
-		r->ops *= BENCH_RANDOM_OBJS;
-	}
 	return ret;
 }
 
