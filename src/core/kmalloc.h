@@ -52,8 +52,9 @@ static inline __attribute__((always_inline)) void *kmm_kmalloc_fast(struct kmm_m
 	return p;
 }
 
-static inline __attribute__((always_inline)) bool kmm_kfree_fast(struct kmm_machine *m,
-								  const void *p)
+/* kfree's fast section for a pointer the caller knows is in the direct map. */
+static inline __attribute__((always_inline)) bool kmm_kfree_fast_mapped(struct kmm_machine *m,
+									 const void *p)
 {
 	struct kmm_kmem_cache_cpu *c;
 	struct kmm_kmem_cache *s;
@@ -62,8 +63,6 @@ static inline __attribute__((always_inline)) bool kmm_kfree_fast(struct kmm_mach
 	uintptr_t key;
 	int cpu;
 
-	if (unlikely(!kmm_virt_addr_valid(&m->layout, p)))
-		return false;
 	slab = kmm_page_head(kmm_virt_to_page(&m->layout, p));
 	if (unlikely(!(slab->flags & (1UL << KMM_PG_slab))))
 		return false;
@@ -99,6 +98,12 @@ static inline __attribute__((always_inline)) bool kmm_kfree_fast(struct kmm_mach
 	c->freelist = (void *)p;
 	kmm_plat_cpu_fast_exit(m, tok);
 	return true;
+}
+
+static inline __attribute__((always_inline)) bool kmm_kfree_fast(struct kmm_machine *m,
+								  const void *p)
+{
+	return likely(kmm_virt_addr_valid(&m->layout, p)) && kmm_kfree_fast_mapped(m, p);
 }
 
 #endif /* KMM_CORE_KMALLOC_H */

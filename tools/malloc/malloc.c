@@ -236,7 +236,7 @@ EXPORT void free(void *p)
 	if (shim_likely(in_direct_map(p)) && shim_likely(shim_attached)) {
 		if (shim_unlikely(!((uintptr_t)p & (SHIM_PAGE - 1))))
 			free_aligned(p);
-		else if (shim_unlikely(!kmm_kfree_fast(shim.m, p)))
+		else if (shim_unlikely(!kmm_kfree_fast_mapped(shim.m, p)))	/* in_direct_map() checked */
 			kmm_kfree(shim.m, p);	/* the whole path, reports included */
 		return;
 	}
