@@ -14,35 +14,10 @@
 #include <kmm/kmm.h>
 
 #include "core/internal.h"
+#include "kmm_boot.h"
 #include "kunit.h"
 
 #define MIB (1UL << 20)
-
-static unsigned long meminfo_kb(struct kmm_machine *m, const char *key)
-{
-	static char buf[8192];
-	const char *s;
-	unsigned long kb = 0;
-
-	kmm_proc_read(m, "/proc/meminfo", buf, sizeof(buf));
-	s = strstr(buf, key);
-	if (s)
-		sscanf(s + strlen(key), " %lu", &kb);
-	return kb;
-}
-
-static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
-{
-	char buf[256];
-	struct kmm_machine *m;
-
-	snprintf(buf, sizeof(buf), "%s quiet", cmdline);
-	m = kmm_boot(buf);
-	if (!m)
-		printf("    # boot '%s': %s\n", buf, kmm_last_error());
-	KUNIT_EXPECT_NOT_NULL(test, m);
-	return m;
-}
 
 static unsigned long managed(struct kmm_machine *m, int zone)
 {

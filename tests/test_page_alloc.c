@@ -18,6 +18,7 @@
 #include "core/slab.h"
 #include "host/host.h"
 #include "kmm_log.h"
+#include "kmm_boot.h"
 #include "kunit.h"
 
 /* Free blocks per zone and order: what /proc/buddyinfo shows. */
@@ -61,19 +62,6 @@ static bool snap_back(struct kmm_machine *m, const struct snapshot *a, const str
 	return highatomic || snap_equal(a, b);
 }
 
-static struct kmm_machine *boot_quiet(struct kunit *test, const char *cmdline)
-{
-	char buf[256];
-	struct kmm_machine *m;
-
-	snprintf(buf, sizeof(buf), "%s quiet", cmdline);
-	m = kmm_boot(buf);
-	if (!m)
-		printf("    # boot '%s': %s\n", buf, kmm_last_error());
-	KUNIT_EXPECT_NOT_NULL(test, m);
-	return m;
-}
-
 /* Pages the slab allocator holds at boot: its caches' slabs and its bootstrap block. */
 static unsigned long boot_slab_pages(struct kmm_machine *m)
 {
@@ -95,7 +83,7 @@ static void boot_state_is_consistent(struct kunit *test)
 	const char *profiles[] = { "", "mem=5G", "profile=i386-highmem", "profile=at91rm9200" };
 
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
-		struct kmm_machine *m = boot_quiet(test, profiles[i]);
+		struct kmm_machine *m = boot(test, profiles[i]);
 		unsigned long managed = 0;
 
 		if (!m)
@@ -113,7 +101,7 @@ static void boot_state_is_consistent(struct kunit *test)
 
 static void split_and_merge(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200");
+	struct kmm_machine *m = boot(test, "profile=at91rm9200");
 	struct kmm_zone *z;
 	struct snapshot before, after;
 	struct kmm_page *page;
@@ -151,7 +139,7 @@ static void split_and_merge(struct kunit *test)
 
 static void every_order_aligned(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "");
+	struct kmm_machine *m = boot(test, "");
 	const struct kmm_layout *l;
 	struct kmm_page *p[11];
 
@@ -174,7 +162,7 @@ static void every_order_aligned(struct kunit *test)
 
 static void zeroing_and_get_free_pages(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "nr_cpus=1");
+	struct kmm_machine *m = boot(test, "nr_cpus=1");
 	unsigned long a, b;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
@@ -193,7 +181,7 @@ static void zeroing_and_get_free_pages(struct kunit *test)
 	kmm_free_page(m, b);
 	/* __get_free_pages strips __GFP_HIGHMEM: the address is always mapped */
 	kmm_shutdown(m);
-	m = boot_quiet(test, "profile=i386-highmem");
+	m = boot(test, "profile=i386-highmem");
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	a = kmm___get_free_pages(m, KMM_GFP_HIGHUSER, 0);
 	KUNIT_EXPECT_NE(test, a, 0);
@@ -204,7 +192,7 @@ static void zeroing_and_get_free_pages(struct kunit *test)
 
 static void compound_pages_and_references(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "");
+	struct kmm_machine *m = boot(test, "");
 	struct kmm_page *c, *p;
 	struct snapshot base, now;
 
@@ -244,7 +232,7 @@ static void compound_pages_and_references(struct kunit *test)
 
 static void exact_and_split(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "");
+	struct kmm_machine *m = boot(test, "");
 	struct snapshot base, now;
 	struct kmm_page *p;
 	unsigned long free;
@@ -316,7 +304,7 @@ static void zone_choice_for_every_modifier(struct kunit *test)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct kmm_machine *m = boot_quiet(test, cases[i].cmdline);
+		struct kmm_machine *m = boot(test, cases[i].cmdline);
 		struct kmm_page *p;
 
 		if (!m)
@@ -372,7 +360,7 @@ static void free_list(struct kmm_machine *m, struct kmm_page **list, long n)
 
 static void watermarks_and_reserves(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200");
+	struct kmm_machine *m = boot(test, "profile=at91rm9200");
 	struct kmm_page **list = NULL;
 	long n = 0, cap = 0, nowait, atomic, high, memalloc, batch;
 	unsigned long min;
@@ -417,7 +405,7 @@ static void watermarks_and_reserves(struct kunit *test)
 
 static void fallback_and_lowmem_reserve(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "");
+	struct kmm_machine *m = boot(test, "");
 	struct kmm_page **list = NULL;
 	long n = 0, cap = 0, before_dma, got_dma;
 	struct kmm_zone *dma;
@@ -452,7 +440,7 @@ static void order_limit_of_each_profile(struct kunit *test)
 	} cases[] = { { "", 10 }, { "profile=i386-highmem", 10 }, { "profile=at91rm9200", 9 } };
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct kmm_machine *m = boot_quiet(test, cases[i].cmdline);
+		struct kmm_machine *m = boot(test, cases[i].cmdline);
 		struct kmm_page *p;
 
 		if (!m)
@@ -478,7 +466,7 @@ static void order_limit_of_each_profile(struct kunit *test)
 
 static void exhaustion_reports_once(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200");
+	struct kmm_machine *m = boot(test, "profile=at91rm9200");
 	struct kmm_page *p[64];
 	int n = 0;
 	const char *log;
@@ -502,7 +490,7 @@ static void exhaustion_reports_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmm_page_alloc_check(m), 0);
 	kmm_shutdown(m);
 	/* __GFP_NOWARN: no report at all */
-	m = boot_quiet(test, "profile=at91rm9200");
+	m = boot(test, "profile=at91rm9200");
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	n = 0;
 	while (n < 64 && (p[n] = kmm_alloc_pages(m, KMM_GFP_KERNEL | KMM___GFP_NOWARN, 9)))
@@ -513,7 +501,7 @@ static void exhaustion_reports_once(struct kunit *test)
 
 static void bad_frees_are_reported_and_change_nothing(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "");
+	struct kmm_machine *m = boot(test, "");
 	struct snapshot base, now;
 	struct kmm_page *p, *q, *c, fake;
 	const struct kmm_layout *l;
@@ -567,7 +555,7 @@ static void bad_frees_are_reported_and_change_nothing(struct kunit *test)
 
 static void fault_injection_hits_exactly(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "fail_page_alloc=1,100,0,3");
+	struct kmm_machine *m = boot(test, "fail_page_alloc=1,100,0,3");
 	int failed = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
@@ -599,7 +587,7 @@ static void fault_injection_hits_exactly(struct kunit *test)
 	kmm_shutdown(m);
 
 	/* interval 3, no limit: every third eligible call fails */
-	m = boot_quiet(test, "fail_page_alloc=3,100,0,-1");
+	m = boot(test, "fail_page_alloc=3,100,0,-1");
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	for (int i = 1; i <= 12; i++) {
 		struct kmm_page *p = kmm_alloc_pages(m, KMM_GFP_ATOMIC | KMM___GFP_NOWARN, 3);
@@ -615,7 +603,7 @@ static void fault_injection_hits_exactly(struct kunit *test)
 
 static void page_reporting_gives_memory_back(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "mem=256M");
+	struct kmm_machine *m = boot(test, "mem=256M");
 	struct kmm_page *p[32];
 	struct stat st;
 	long touched, reported;
@@ -703,7 +691,7 @@ static void random_sequences_return_to_boot_state(struct kunit *test)
 	const char *profiles[] = { "mem=128M", "profile=i386-highmem mem=256M", "profile=at91rm9200" };
 
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
-		struct kmm_machine *m = boot_quiet(test, profiles[i]);
+		struct kmm_machine *m = boot(test, profiles[i]);
 		struct snapshot base, now;
 		struct churn c;
 
@@ -724,7 +712,7 @@ static void random_sequences_return_to_boot_state(struct kunit *test)
 
 static void threaded_random_sequences(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "mem=128M nr_cpus=2");
+	struct kmm_machine *m = boot(test, "mem=128M nr_cpus=2");
 	struct snapshot base, now;
 	struct churn c[4];
 	pthread_t t[4];
@@ -751,7 +739,7 @@ static void threaded_random_sequences(struct kunit *test)
 
 static void counters_only_grow(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "nr_cpus=1");
+	struct kmm_machine *m = boot(test, "nr_cpus=1");
 	struct kmm_page *p;
 
 	unsigned long boot_free;
@@ -779,7 +767,7 @@ static void counters_only_grow(struct kunit *test)
 
 static void sysctls_and_fault_knobs(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "nr_cpus=2");
+	struct kmm_machine *m = boot(test, "nr_cpus=2");
 	struct kmm_zone *dma, *dma32;
 	char buf[128];
 	unsigned long mins;
@@ -850,7 +838,7 @@ static unsigned long blocks_of_type(struct kmm_machine *m, struct kmm_zone *z, i
 
 static void migrate_types_claim_blocks(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200 nr_cpus=1");
+	struct kmm_machine *m = boot(test, "profile=at91rm9200 nr_cpus=1");
 	struct kmm_zone *z;
 	struct kmm_page *u, *r, *mv;
 	unsigned long all;
@@ -886,7 +874,7 @@ static void migrate_types_claim_blocks(struct kunit *test)
 
 static void highatomic_reserve(struct kunit *test)
 {
-	struct kmm_machine *m = boot_quiet(test, "profile=at91rm9200 nr_cpus=1");
+	struct kmm_machine *m = boot(test, "profile=at91rm9200 nr_cpus=1");
 	unsigned long nr;
 	struct kmm_zone *z;
 	struct kmm_page *a, *k;

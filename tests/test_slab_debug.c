@@ -10,18 +10,8 @@
 #include <kmm/kmm.h>
 
 #include "kmm_log.h"
+#include "kmm_boot.h"
 #include "kunit.h"
-
-static struct kmm_machine *boot(struct kunit *test, const char *cmdline)
-{
-	char buf[256];
-	struct kmm_machine *m;
-
-	snprintf(buf, sizeof(buf), "%s quiet", cmdline);
-	m = kmm_boot(buf);
-	KUNIT_EXPECT_NOT_NULL(test, m);
-	return m;
-}
 
 static unsigned long cache_flags(struct kmm_machine *m, const char *name)
 {

@@ -14,35 +14,9 @@
 
 #include <kmm/kmm.h>
 
+#include "kmm_boot.h"
 #include "kmm_log.h"
 #include "kunit.h"
-
-/* A /proc/meminfo value ("MemFree:"), in kB. */
-static inline unsigned long meminfo_kb(struct kmm_machine *m, const char *key)
-{
-	char buf[4096];
-	const char *s;
-	unsigned long kb = 0;
-
-	kmm_proc_read(m, "/proc/meminfo", buf, sizeof(buf));
-	s = strstr(buf, key);
-	if (s)
-		sscanf(s + strlen(key), " %lu", &kb);
-	return kb;
-}
-
-static inline struct kmm_machine *boot(struct kunit *test, const char *cmdline)
-{
-	char buf[256];
-	struct kmm_machine *m;
-
-	snprintf(buf, sizeof(buf), "%s quiet", cmdline);
-	m = kmm_boot(buf);
-	if (!m)
-		printf("    # boot '%s': %s\n", buf, kmm_last_error());
-	KUNIT_EXPECT_NOT_NULL(test, m);
-	return m;
-}
 
 /* What must be as it was at boot once everything allocated is freed. */
 struct vm_base {
